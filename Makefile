@@ -1,0 +1,48 @@
+# Patternwise — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench setup setup-dev clean
+
+$(PY):
+	@python=$$(bin/find-python) && "$$python" -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade pip
+
+# Stamp files make a second `make run` skip what is already installed.
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py import_content
+
+setup-dev: $(VENV)/.dev
+
+run: setup ## Set up and serve the site with the bundled course on SQLite.
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev ## Set up and run the whole suite (browser tests need /usr/bin/chromium).
+	$(PY) -m pytest
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup-dev ## Load-test the lesson page and a test attempt against a bare view under gunicorn.
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles screenshots .pytest_cache

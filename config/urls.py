@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", include("courses.urls")),
+    path("", include("quizzes.urls")),
+    path("healthz/", views.healthz, name="healthz"),
+    path("ping/", views.ping, name="ping"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,71 @@
+"""Site-wide views: health check, the bare benchmark view and the error pages."""
+
+import sys
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+# Errors that mean a backing service is unreachable, not that our code is wrong.
+SERVICE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # any driver error means "down" to a load balancer
+        return f"database unavailable: {type(error).__name__}"
+    return None
+
+
+def _check_cache() -> str | None:
+    if not settings.REDIS_URL:
+        return None
+    try:
+        cache.set("healthz", "ok", 10)
+        if cache.get("healthz") != "ok":
+            return "cache unavailable: value not kept"
+    except Exception as error:
+        return f"cache unavailable: {type(error).__name__}"
+    return None
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database (and the shared cache, when configured) answer; 503 otherwise."""
+    checks = {"database": _check_database(), "cache": _check_cache()}
+    problems = [problem for problem in checks.values() if problem]
+    body = {
+        "status": "unavailable" if problems else "ok",
+        "database": "down" if checks["database"] else "ok",
+        "cache": ("down" if checks["cache"] else "ok") if settings.REDIS_URL else "local",
+    }
+    if problems:
+        body["reason"] = "; ".join(problems)
+    return JsonResponse(body, status=503 if problems else 200)
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    """The bare view benchmarks compare against: the full middleware stack, no work."""
+    return HttpResponse("pong", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database or cache is down. Rendered without the request, so
+    no context processor can touch the broken service again."""
+    if isinstance(sys.exception(), SERVICE_DOWN):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,149 @@
+"""The test flow's writes: start, answer, abandon. Each runs in one transaction.
+
+Views call these and render what they return; every rule about who may do what, and when,
+is checked here, with the database constraints as the final guarantee.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Learner
+from courses.models import Lesson
+
+from .drawing import draw_test_questions
+from .grading import grade
+from .models import AttemptQuestion, Option, Question, Response, TestAttempt
+from .strength import Tally, strength_of
+
+
+class TestUnavailable(Exception):
+    """The lesson has no test bank big enough to draw from."""
+
+
+def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
+    """Return the learner's open attempt for this lesson, or start one.
+
+    Parallel starts race on the partial unique constraint: one insert wins, the others
+    roll back to their savepoint and return the winner's attempt.
+    """
+    existing = TestAttempt.objects.filter(
+        learner=learner, lesson=lesson, status=TestAttempt.Status.IN_PROGRESS
+    ).first()
+    if existing:
+        return existing
+    bank = list(Question.objects.test_bank().filter(lesson=lesson).values_list("id", "difficulty"))
+    if not bank:
+        raise TestUnavailable(f"“{lesson.title}” has no test questions yet.")
+    seen = set(
+        AttemptQuestion.objects.filter(
+            attempt__learner=learner, attempt__lesson=lesson
+        ).values_list("question_id", flat=True)
+    )
+    seed = secrets.randbits(62)
+    draw = draw_test_questions(bank, seen, random.Random(seed))
+    try:
+        with transaction.atomic():
+            attempt = TestAttempt.objects.create(
+                learner=learner,
+                lesson=lesson,
+                seed=seed,
+                question_count=len(draw.question_ids),
+                draw_note=draw.note,
+            )
+            AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(attempt=attempt, question_id=question_id, position=position)
+                for position, question_id in enumerate(draw.question_ids)
+            )
+    except IntegrityError:
+        return TestAttempt.objects.get(
+            learner=learner, lesson=lesson, status=TestAttempt.Status.IN_PROGRESS
+        )
+    return attempt
+
+
+@dataclass
+class Outcome:
+    """What happened to a submitted answer."""
+
+    status: str  # "graded", "already_answered", "out_of_order", "closed"
+    attempt: TestAttempt
+    position: int  # the position the form was for
+    response: Response | None = None
+    message: str = ""
+
+
+def submit_answer(
+    *, attempt: TestAttempt, slot: AttemptQuestion, options: list[Option], selected: list[int],
+    typed: str
+) -> Outcome:
+    """Grade the answer to the question in `slot`, once.
+
+    `attempt` has been checked to belong to the learner; `options` are the slot question's
+    options. The attempt row is locked, so parallel answers apply one after another and the
+    score is the number of correct responses. A replay, a stale form or an out-of-order
+    answer changes nothing and says why.
+    """
+    position = slot.position
+    with transaction.atomic():
+        attempt = TestAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if not attempt.is_open:
+            return Outcome("closed", attempt, position, message="This test is already finished.")
+        if position < attempt.position:
+            return Outcome(
+                "already_answered",
+                attempt,
+                position,
+                message=f"You already answered question {position + 1}; it was graded once.",
+            )
+        if position > attempt.position:
+            return Outcome(
+                "out_of_order",
+                attempt,
+                position,
+                message=f"Question {position + 1} isn’t open yet; answer question "
+                f"{attempt.position + 1} first.",
+            )
+        correct_ids = {option.pk for option in options if option.is_correct}
+        is_correct = grade(slot.question, correct_ids, selected, typed)
+        response = Response.objects.create(
+            slot=slot, selected_options=sorted(selected), typed_answer=typed, is_correct=is_correct
+        )
+        attempt.position += 1
+        attempt.score += is_correct
+        fields = ["position", "score"]
+        if attempt.position >= attempt.question_count:
+            _finish(attempt)
+            fields += ["status", "finished_at", "strength"]
+        attempt.save(update_fields=fields)
+    return Outcome("graded", attempt, position, response=response)
+
+
+def _finish(attempt: TestAttempt) -> None:
+    hard = Response.objects.filter(
+        slot__attempt=attempt, slot__question__difficulty=Question.Difficulty.HARD
+    ).values_list("is_correct", flat=True)
+    hard = list(hard)
+    tally = Tally(attempt.score, attempt.position, sum(hard), len(hard))
+    attempt.status = TestAttempt.Status.FINISHED
+    attempt.finished_at = timezone.now()
+    attempt.strength = strength_of(tally)
+
+
+def abandon_test(*, attempt_id: int, learner_id: int) -> TestAttempt | None:
+    """Close an open attempt without a result. Returns None if there was nothing to close."""
+    with transaction.atomic():
+        attempt = (
+            TestAttempt.objects.select_for_update()
+            .filter(pk=attempt_id, learner_id=learner_id, status=TestAttempt.Status.IN_PROGRESS)
+            .first()
+        )
+        if attempt is None:
+            return None
+        attempt.status = TestAttempt.Status.ABANDONED
+        attempt.finished_at = timezone.now()
+        attempt.save(update_fields=["status", "finished_at"])
+    return attempt

@@ -1,0 +1,50 @@
+"""The rules a well-formed question follows, shared by the admin and the importer.
+
+Each function returns a list (or dict) of plain-language problems; empty means valid.
+"""
+
+from .codecheck import CodeCheckError, run_snippet
+
+OPTION_RULES = {
+    "single": "needs exactly one correct option",
+    "true_false": "needs exactly two options, one of them correct",
+    "multiple": "needs at least two correct options and at least one wrong one",
+}
+
+
+def check_question_fields(kind: str, code: str, expected_output: str) -> dict[str, str]:
+    """Code-output questions carry their code and exactly what it prints."""
+    errors = {}
+    if kind == "code_output":
+        if not code.strip():
+            errors["code"] = "A code-output question needs the code it asks about."
+        if not expected_output.strip():
+            errors["expected_output"] = "Give exactly what the code prints."
+    return errors
+
+
+def check_options(kind: str, correct_flags: list[bool]) -> str | None:
+    """Return a problem with a question's options, or None."""
+    correct = sum(correct_flags)
+    total = len(correct_flags)
+    if kind == "code_output":
+        return "A code-output question is answered by typing; remove its options." if total else None
+    ok = {
+        "single": total >= 2 and correct == 1,
+        "true_false": total == 2 and correct == 1,
+        "multiple": correct >= 2 and total > correct,
+    }[kind]
+    return None if ok else f"A {kind.replace('_', '/')} question {OPTION_RULES[kind]}."
+
+
+def check_code_output(code: str, expected_output: str) -> str | None:
+    """Run the snippet in a sandboxed subprocess; return a problem if it prints otherwise."""
+    from .grading import normalise_output
+
+    try:
+        printed = run_snippet(code)
+    except CodeCheckError as error:
+        return f"The code does not run: {error}"
+    if normalise_output(printed) != normalise_output(expected_output):
+        return f"The code prints {printed!r}, not the expected output {expected_output!r}."
+    return None

@@ -1,0 +1,154 @@
+"""The "Test this pattern" flow: start, one question at a time, feedback, result.
+
+With htmx, only the question card is swapped (the view renders the page's partial); with
+JavaScript off, the same URLs serve whole pages through POST, redirect, GET.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.learners import current_learner_id, get_or_create_learner
+from courses.models import Lesson
+
+from . import selectors, services
+from .forms import AnswerForm, answer_token, position_from_token
+from .models import TestAttempt
+from .strength import LABELS, RULE
+
+PAGE = "quizzes/attempt.html"
+
+
+def _card(request: HttpRequest, context: dict, status: int = 200) -> TemplateResponse:
+    """The attempt page, or only its card for an htmx swap."""
+    template = f"{PAGE}#card" if request.htmx else PAGE
+    return TemplateResponse(request, template, context, status=status)
+
+
+def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") -> dict:
+    return {
+        "attempt": attempt,
+        "lesson": attempt.lesson,
+        "slot": slot,
+        "form": form,
+        "token": answer_token(attempt.pk, slot.position),
+        "message": message,
+        "state": "question",
+    }
+
+
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a test of a lesson (or resume the open one) and go to its current question."""
+    lesson = get_object_or_404(Lesson, slug=slug)
+    learner = get_or_create_learner(request)
+    try:
+        attempt = services.start_test(learner=learner, lesson=lesson)
+    except services.TestUnavailable as error:
+        messages.error(request, str(error))
+        return redirect(lesson)
+    return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]), status=303)
+
+
+@never_cache
+@require_GET
+def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The current question of an open attempt."""
+    attempt = selectors.attempt_for(request, attempt_id)
+    if attempt.status == TestAttempt.Status.FINISHED:
+        return redirect("quizzes:result", attempt.pk)
+    if attempt.status == TestAttempt.Status.ABANDONED:
+        messages.info(request, "That test was abandoned. Start a new one when you are ready.")
+        return redirect(attempt.lesson)
+    slot = selectors.slot_at(attempt, attempt.position)
+    return _card(request, _question_context(attempt, slot))
+
+
+@never_cache
+@require_POST
+def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Grade one answer. Bad input: 400 and nothing written. Replays: 409 and a message."""
+    attempt = selectors.attempt_for(request, attempt_id)
+    position = position_from_token(request.POST.get("token", ""), attempt.pk)
+    if position is None or not 0 <= position < attempt.question_count:
+        slot = selectors.slot_at(attempt, min(attempt.position, attempt.question_count - 1))
+        message = "This form has expired or was changed. Here is your current question."
+        return _card(request, _question_context(attempt, slot, message=message), status=400)
+    slot = selectors.slot_at(attempt, position)
+    form = AnswerForm(request.POST, question=slot.question, options=slot.options)
+    if not form.is_valid():
+        return _card(request, _question_context(attempt, slot, form=form), status=400)
+    outcome = services.submit_answer(
+        attempt=attempt, slot=slot, options=slot.options, selected=form.selected, typed=form.typed
+    )
+    if outcome.status != "graded":
+        context = {"attempt": outcome.attempt, "lesson": attempt.lesson, "state": "conflict",
+                   "message": outcome.message}  # fmt: skip
+        return _card(request, context, status=409)
+    if not request.htmx:
+        url = reverse("quizzes:feedback", args=[attempt.pk, slot.number])
+        return HttpResponseRedirect(url, status=303)
+    slot.response = outcome.response
+    return _card(request, _feedback_context(outcome.attempt, slot))
+
+
+def _feedback_context(attempt: TestAttempt, slot) -> dict:
+    return {
+        "attempt": attempt,
+        "lesson": attempt.lesson,
+        "slot": selectors.with_review(slot),
+        "state": "feedback",
+    }
+
+
+@never_cache
+@require_GET
+def feedback(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
+    """The graded question with its solution: only once it has been answered."""
+    attempt = selectors.attempt_for(request, attempt_id)
+    slot = selectors.slot_at(attempt, number - 1)
+    if slot.answer is None:
+        return redirect("quizzes:attempt", attempt.pk)
+    return _card(request, _feedback_context(attempt, slot))
+
+
+@never_cache
+@require_GET
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Score overall and per difficulty, strength and its rule, the missed questions."""
+    attempt = selectors.attempt_for(request, attempt_id)
+    if attempt.status != TestAttempt.Status.FINISHED:
+        return redirect("quizzes:attempt", attempt.pk)
+    slots = selectors.slots_with_responses(attempt)
+    by_difficulty = {}
+    for slot in slots:
+        row = by_difficulty.setdefault(slot.question.difficulty, {"correct": 0, "total": 0})
+        row["total"] += 1
+        row["correct"] += slot.response.is_correct
+    context = {
+        "attempt": attempt,
+        "lesson": attempt.lesson,
+        "by_difficulty": [
+            (label, by_difficulty[level])
+            for level, label in (("easy", "Easy"), ("medium", "Medium"), ("hard", "Hard"))
+            if level in by_difficulty
+        ],
+        "missed": [slot for slot in slots if not slot.response.is_correct],
+        "strength_label": LABELS[attempt.strength],
+        "rule": RULE,
+        "state": "result",
+    }
+    return TemplateResponse(request, "quizzes/result.html", context)
+
+
+@require_POST
+def abandon(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Close an open attempt without a result."""
+    attempt = selectors.attempt_for(request, attempt_id)
+    services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request))
+    messages.info(request, "Test abandoned. Nothing from it counts towards your strength.")
+    return redirect(attempt.lesson)
