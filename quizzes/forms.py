@@ -78,6 +78,14 @@ class AnswerForm(forms.Form):
         return cleaned
 
     @property
+    def field_name(self) -> str:
+        return next(name for name in ("answer", "choices", "choice") if name in self.fields)
+
+    @property
+    def field_errors(self):
+        return self.errors.get(self.field_name, []) if self.is_bound else []
+
+    @property
     def selected(self) -> list[int]:
         if "choice" in self.cleaned_data:
             return [self.cleaned_data["choice"]]

@@ -34,7 +34,7 @@ def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") 
         "attempt": attempt,
         "lesson": attempt.lesson,
         "slot": slot,
-        "form": form,
+        "form": form or AnswerForm(None, question=slot.question, options=slot.options),
         "token": answer_token(attempt.pk, slot.position),
         "message": message,
         "state": "question",
