@@ -82,13 +82,16 @@ def read_text(path: Path) -> str:
     return text
 
 
-def parse_yaml(path: Path, text: str, first_line: int = 1):
+def parse_yaml(path: Path, text: str):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark else None
-        raise ContentError(path, line, f"invalid YAML: {error.problem or error.context}") from error
+        line = mark.line + 1 if mark else None
+        message = f"invalid YAML: {error.problem or error.context}"
+        if error.context and error.context_mark and error.problem:
+            message += f" ({error.context} on line {error.context_mark.line + 1})"
+        raise ContentError(path, line, message) from error
     except yaml.YAMLError as error:
         raise ContentError(path, None, f"invalid YAML: {error}") from error
 
@@ -277,7 +280,8 @@ def read_lesson(folder: Path) -> LessonData:
     match = re.match(r"\A---\n(.*?\n)---\n(.*)\Z", text, re.DOTALL)
     if not match:
         raise ContentError(path, 1, "lesson.md must start with YAML front matter between --- lines")
-    record = _Record(path, parse_yaml(path, match.group(1), first_line=2), "front matter")
+    # A leading newline stands in for the opening ---, so YAML's line numbers are the file's.
+    record = _Record(path, parse_yaml(path, "\n" + match.group(1)), "front matter")
     slug = folder.name
     if not KEY_PATTERN.match(slug):
         raise ContentError(path, None, f"the folder name {slug!r} is not a valid slug")

@@ -13,4 +13,31 @@
       heading.scrollIntoView({ block: "start", behavior: "instant" in document.documentElement.style ? "instant" : "auto" });
     }
   });
+
+  // Code blocks and wide tables scroll sideways inside themselves. While one overflows, it
+  // takes keyboard focus (tabindex="0") so it can be scrolled with the arrow keys; it gives
+  // the tab stop back when it fits again (wider window, shorter lines).
+  var SCROLLERS = ".highlight pre, pre.output, .table-scroll";
+  function update(el) {
+    var overflows = el.scrollWidth > el.clientWidth + 1;
+    if (overflows && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("data-scroll-focus", "");
+    } else if (!overflows && el.hasAttribute("data-scroll-focus")) {
+      el.removeAttribute("tabindex");
+      el.removeAttribute("data-scroll-focus");
+    }
+  }
+  var observer = "ResizeObserver" in window ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { update(entry.target); });
+  }) : null;
+  function watch(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll(SCROLLERS).forEach(function (el) {
+      update(el);
+      if (observer) observer.observe(el);
+    });
+  }
+  watch(document);
+  document.addEventListener("htmx:afterSettle", function (event) { watch(event.detail.elt); });
 })();

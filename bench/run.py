@@ -1,0 +1,107 @@
+"""Load-test Patternwise under gunicorn and compare it with a bare Django view, same run.
+
+`make bench` runs this as `.venv/bin/python bench/run.py`. In one run it:
+
+1. prepares an isolated site in a temporary directory: a fresh SQLite database (or the
+   DATABASE_URL / REDIS_URL from the environment, e.g. PostgreSQL and Redis), migrated and
+   loaded with `import_content`, and static files collected for the production storage;
+2. starts gunicorn with 2 sync workers (DEBUG off) on a free port of 127.0.0.1 and waits
+   for /healthz/;
+3. loads the bare view /ping/, the catalogue / and the lesson page with wrk (or, without
+   wrk, a threaded Python client), one after the other for --duration seconds each;
+4. has --users virtual learners, each with its own session, take the lesson's test
+   through the no-JavaScript flow for --attempt-duration seconds, timing every answer POST;
+5. prints requests/s and p50/p90/p99 latency for each, the ratios to the bare view next to
+   the budgets in QUALITY.md (lesson page >= 0.5, answer POST >= 0.25), and any failed
+   request or server error.
+
+Only ratios measured in the same run mean anything: absolute figures vary from machine to
+machine and run to run. The exit status is 1 if a request failed or the server logged an
+error; a ratio below its budget is reported, not enforced.
+"""
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+import attempts
+import httpclient
+import loadgen
+import report
+import stack
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "production-readiness"
+TARGETS = (  # the bare view first: everything else is compared with it
+    ("bare view  GET /ping/", "/ping/", False, None),
+    ("catalogue  GET /", "/", True, None),
+    (f"lesson     GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", True, "lesson"),
+)
+PREFLIGHT_REQUESTS = 4  # per target: warms both workers and checks the page answers 200
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per URL (10)")
+    parser.add_argument(
+        "--attempt-duration", type=int, default=20, help="seconds of test attempts (20)"
+    )
+    parser.add_argument("--users", type=int, default=8, help="virtual learners (8)")
+    parser.add_argument("--connections", type=int, default=8, help="connections per URL (8)")
+    parser.add_argument("--python-client", action="store_true", help="don't use wrk")
+    args = parser.parse_args(argv)
+    for name in ("duration", "attempt_duration", "users", "connections"):
+        if not 1 <= getattr(args, name) <= 600:
+            parser.error(f"--{name.replace('_', '-')} must be between 1 and 600")
+    return args
+
+
+def preflight(port: int, path: str) -> None:
+    """A few plain GETs: the page must answer 200 before it is worth loading."""
+    client = httpclient.Client(port)
+    try:
+        for _ in range(PREFLIGHT_REQUESTS):
+            reply = client.get(path)
+            if reply.status != 200:
+                print(f"!!! WARNING: GET {path} answered {reply.status} before the load began.")
+                return
+    finally:
+        client.close()
+
+
+def measure_targets(port: int, args: argparse.Namespace, wrk: str | None) -> list[report.Row]:
+    rows = []
+    for label, path, show_ratio, budget in TARGETS:
+        preflight(port, path)
+        print(f"  {label.split()[0]}: {args.duration} s ...", flush=True)
+        figures = loadgen.measure(label, port, path, args.connections, args.duration, wrk)
+        rows.append(report.Row(label, figures, ratio=show_ratio, budget_key=budget))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # `kill` or a CI timeout must still reach the finally blocks that stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    wrk = None if args.python_client else loadgen.find_wrk()
+    client = f"wrk ({wrk})" if wrk else "a threaded Python client (wrk not found)"
+    setup = (
+        f"load: {client}, {args.connections} connections x {args.duration} s per URL; "
+        f"attempts: {args.users} users x {args.attempt_duration} s"
+    )
+    print(f"Preparing an isolated site and starting gunicorn; {setup}", flush=True)
+    try:
+        with stack.running_site(ROOT, workers=2) as site:
+            rows = measure_targets(site.port, args, wrk)
+            print(f"  attempts: {args.attempt_duration} s ...", flush=True)
+            flow = attempts.run_attempts(site.port, LESSON, args.users, args.attempt_duration)
+    except stack.SetupError as error:
+        print(f"!!! Benchmark setup failed: {error}", file=sys.stderr)
+        return 2
+    failed = report.print_report(site, setup, rows, flow)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

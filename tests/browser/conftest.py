@@ -1,0 +1,118 @@
+"""Browser tests: real Chromium through Playwright against pytest-django's live server.
+
+Fixtures and helpers shared by the modules in this folder:
+
+- Chromium is /usr/bin/chromium. Where it is missing the tests skip, except in CI (the CI
+  environment variable set), where they fail: CI installs Chromium, so a skip there would
+  hide a broken set-up.
+- ``site`` is the live server's base URL with the bundled course imported.
+- ``dark_page`` and ``nojs_page`` are pages in their own contexts (dark colour scheme,
+  JavaScript disabled); ``page`` is pytest-playwright's default light page.
+- ``shoot(page, name)`` saves ``screenshots/<name>.png`` (git-ignored) at the repo root.
+- ``assert_no_axe_violations(page, where)`` runs axe-core and fails with a readable list.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+LESSON_SLUG = "production-readiness"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The one place that decides what happens without Chromium: skip, or fail in CI."""
+    if item.get_closest_marker("browser") is None or CHROMIUM.exists():
+        return
+    reason = f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium`"
+    if _in_ci():
+        pytest.fail(f"{reason}. CI must run the browser tests, not skip them.", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP}
+
+
+@pytest.fixture
+def site(live_server, course_tx):
+    """The live server's base URL (no trailing slash), with the bundled course imported."""
+    return live_server.url
+
+
+@pytest.fixture
+def lesson_url(site):
+    return f"{site}/patterns/{LESSON_SLUG}/"
+
+
+@pytest.fixture
+def dark_page(new_context):
+    """A desktop page that prefers the dark colour scheme."""
+    return new_context(color_scheme="dark").new_page()
+
+
+@pytest.fixture
+def nojs_page(new_context):
+    """A desktop page with JavaScript disabled: the full-page fallback."""
+    return new_context(java_script_enabled=False).new_page()
+
+
+def shoot(page, name: str) -> Path:
+    """Save a full-page screenshot to screenshots/<name>.png and return its path."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (axe ships with the package)."""
+    return Axe().run(page).response["violations"]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    target: {', '.join(map(str, node['target']))}")
+            lines.append(f"    html:   {node['html'][:300]}")
+            if node.get("failureSummary"):
+                summary = node["failureSummary"].replace("\n", "\n            ")
+                lines.append(f"    why:    {summary}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page, where: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, (
+        f"axe-core found {len(violations)} violation(s) on {where} ({page.url}):\n"
+        + format_violations(violations)
+    )

@@ -1,0 +1,155 @@
+"""Settings, headers, health check and error pages."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.test import override_settings
+from django.urls import path
+
+from config import views as site_views
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "DJANGO_HTTPS": "1",
+    "SECRET_KEY": "k" * 20 + "Z9x!q@w#e$r%t^y&u*i(o)p_a+s=d-f" + "0123456789" * 2,
+    "ALLOWED_HOSTS": "patternwise.example",
+    "DATABASE_URL": "sqlite:////tmp/patternwise-check.sqlite3",
+    "EMAIL_HOST": "smtp.patternwise.example",
+}
+
+
+def run_manage(*args, env_overrides: dict, remove=()):
+    env = {k: v for k, v in os.environ.items() if k not in remove}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env_overrides=PRODUCTION_ENV, remove=("DJANGO_ALLOW_ASYNC_UNSAFE",),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", env_overrides=env, remove=("SECRET_KEY",))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_a_bad_boolean_setting_is_a_clear_error():
+    result = run_manage("check", env_overrides={"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be 1/0" in result.stderr
+
+
+def test_security_headers_and_csp_with_nonce(client, db):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_admin_works_under_the_csp(admin_client):
+    response = admin_client.get("/admin/courses/lesson/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response
+
+
+def test_non_staff_never_reach_the_admin(client, django_user_model):
+    user = django_user_model.objects.create_user("learner", password="pw-123456789")
+    client.force_login(user)
+    response = client.get("/admin/courses/lesson/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_healthz_reports_ok(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_reports_a_database_outage(client, db, monkeypatch):
+    class UnreachableDatabase:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(site_views, "connection", UnreachableDatabase())
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+    assert "database unavailable: OperationalError" in response.json()["reason"]
+
+
+@override_settings(
+    REDIS_URL="redis://127.0.0.1:1/0",
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    },
+)
+def test_healthz_reports_a_cache_outage(client, db):
+    cache.close()
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"] == "down" and body["database"] == "ok"
+    assert "cache unavailable" in body["reason"]
+
+
+def test_ping_is_the_bare_view(client, db):
+    response = client.get("/ping/")
+    assert response.status_code == 200 and response.content == b"pong"
+
+
+def _database_down(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def _bug(request):
+    raise ValueError("a bug")
+
+
+urlpatterns = [path("down/", _database_down), path("bug/", _bug)]
+handler500 = "config.views.server_error"
+
+
+@pytest.mark.urls("tests.config.test_site")
+def test_service_outage_is_a_calm_503_page(db):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "briefly unavailable" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+
+
+@pytest.mark.urls("tests.config.test_site")
+def test_a_bug_is_a_calm_500_page(db):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/bug/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "ValueError" not in response.content.decode()

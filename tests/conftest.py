@@ -1,0 +1,48 @@
+"""Shared fixtures. Browser fixtures live in tests/browser/conftest.py."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Manifest storage needs collectstatic; tests and live_server serve from the finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Import the bundled course once; each test runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock():
+        call_command("import_content", str(CONTENT), verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def course(db):
+    """The bundled course, as imported once for the session."""
+    from courses.models import Lesson
+
+    return {lesson.slug: lesson for lesson in Lesson.objects.all()}
+
+
+@pytest.fixture
+def course_tx(transactional_db):
+    """The bundled course for tests that commit (live server, concurrency): imported anew,
+    because transactional tests empty the database after each test."""
+    from courses.importer import import_content
+    from courses.models import Lesson
+
+    import_content(CONTENT)
+    return {lesson.slug: lesson for lesson in Lesson.objects.all()}

@@ -1,0 +1,97 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Section
+from tests.factories import make_lesson, make_question, make_section
+
+
+def test_catalogue_lists_tracks_and_lessons_with_level_and_minutes(client, course):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Prompt Engineering / GenAI" in html
+    for lesson in course.values():
+        assert lesson.get_absolute_url() in html
+        assert lesson.title in html
+    assert "~6 min read" in html
+    assert '<span class="badge">ml</span>' in html
+
+
+def test_catalogue_queries_do_not_grow_with_lessons(client, course, django_assert_max_num_queries):
+    for _ in range(5):
+        make_lesson(sections=2)
+    with django_assert_max_num_queries(2):
+        client.get("/")
+
+
+def test_lesson_page_shows_every_section(client, course):
+    lesson = course["production-readiness"]
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    for section in lesson.sections.filter(kind__in=Section.EXPLANATION_KINDS):
+        assert section.body_html in html, section.key
+        assert section.takeaway_html in html
+    for heading in ("Introduction", "Explanation", "Real-world analogy", "Diagram", "Key facts",
+                    "Common confusions", "Summary", "Practice"):  # fmt: skip
+        assert f">{heading}" in html, heading
+    assert html.count('class="concept"') == 5
+    assert html.count('class="practice"') == 5
+    assert "Test this pattern" in html
+    assert html.count('class="mode ') + html.count('class="mode"') == 10
+
+
+def test_mode_specific_sections_stay_off_the_explanation(client, course):
+    lesson = course["production-readiness"]
+    deep = lesson.sections.get(key="what-it-is")
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert deep.body_html not in html
+
+
+def test_the_diagram_is_html_with_a_text_alternative(client, course):
+    lesson = course["production-readiness"]
+    diagram = lesson.sections.get(kind="diagram")
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert '<figure class="diagram"' in html
+    assert "<figcaption" in html and diagram.body_html in html
+    for item in diagram.items.all():
+        assert f'<span class="diagram__label">{item.label}</span>' in html
+
+
+def test_practice_answers_are_revealed_on_request(client, course):
+    html = client.get(course["production-readiness"].get_absolute_url()).content.decode()
+    assert html.count("<summary>Show the answer and solution</summary>") == 5
+
+
+def test_unknown_lesson_is_a_friendly_404(client, db):
+    response = client.get("/patterns/no-such-lesson/")
+    assert response.status_code == 404
+    assert "We couldn’t find that page" in response.content.decode()
+
+
+@pytest.mark.parametrize("sections", [1, 40])
+def test_lesson_page_query_count_is_constant(client, db, django_assert_max_num_queries, sections):
+    lesson = make_lesson(sections=sections)
+    for kind in (Section.Kind.ANALOGY, Section.Kind.DIAGRAM):
+        make_section(lesson, kind=kind, items=sections)
+    for _ in range(sections):
+        make_question(lesson, use="practice")
+    with django_assert_max_num_queries(6):
+        response = client.get(lesson.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_lesson_page_query_count_for_a_learner_with_attempts(client, course, django_assert_max_num_queries):
+    lesson = course["production-readiness"]
+    client.post(reverse("quizzes:start", args=[lesson.slug]))
+    with django_assert_max_num_queries(6):
+        response = client.get(lesson.get_absolute_url())
+    assert "Resume test" in response.content.decode()
+
+
+def test_pages_carry_no_inline_script_or_style(client, course):
+    for url in ("/", course["production-readiness"].get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert 'style="' not in html
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag and "nonce=" in tag, tag
