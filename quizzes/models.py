@@ -132,6 +132,8 @@ class Option(models.Model):
 class TestAttempt(models.Model):
     """One learner's run through a 10-question test of one lesson."""
 
+    __test__ = False  # not a pytest test class, whatever its name
+
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         FINISHED = "finished", "Finished"

@@ -1,0 +1,50 @@
+"""Drive the test flow through Django's test client, as a browser would."""
+
+import re
+
+from django.urls import reverse
+
+from quizzes.models import TestAttempt
+
+
+def start(client, lesson) -> TestAttempt:
+    response = client.post(reverse("quizzes:start", args=[lesson.slug]))
+    assert response.status_code == 303, response
+    attempt_id = int(re.search(r"/tests/(\d+)/", response["Location"]).group(1))
+    return TestAttempt.objects.get(pk=attempt_id)
+
+
+def current_token(client, attempt) -> str:
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def answer_data(slot, right: bool = True) -> dict:
+    """Form data answering a drawn question rightly or wrongly."""
+    question = slot.question
+    if question.is_typed:
+        return {"answer": question.expected_output if right else "not the output"}
+    options = list(question.options.all())
+    if right:
+        chosen = [o.pk for o in options if o.is_correct]
+    else:
+        chosen = [next(o.pk for o in options if not o.is_correct)]
+    return {"choices": chosen} if question.kind == "multiple" else {"choice": chosen[0]}
+
+
+def answer(client, attempt, right: bool = True, htmx: bool = False, **extra):
+    attempt.refresh_from_db()
+    slot = attempt.slots.select_related("question").get(position=attempt.position)
+    data = {"token": current_token(client, attempt), **answer_data(slot, right), **extra}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("quizzes:answer", args=[attempt.pk]), data, **headers)
+
+
+def finish(client, attempt, pattern: str = "1" * 10):
+    """Answer every remaining question; '1' right, '0' wrong, by position."""
+    attempt.refresh_from_db()
+    for position in range(attempt.position, attempt.question_count):
+        response = answer(client, attempt, right=pattern[position] == "1")
+        assert response.status_code == 303, response.content.decode()[:500]
+    attempt.refresh_from_db()
+    return attempt

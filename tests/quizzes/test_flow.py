@@ -1,0 +1,214 @@
+"""The "Test this pattern" flow through the server, with and without htmx."""
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Question, Response, TestAttempt
+from tests.factories import make_bank, make_lesson
+
+from .helpers import answer, current_token, finish, start
+
+
+@pytest.fixture
+def lesson(course):
+    return course["production-readiness"]
+
+
+def test_a_guest_can_start_a_test_of_ten_questions(client, lesson):
+    attempt = start(client, lesson)
+    assert attempt.learner.is_guest
+    assert attempt.question_count == 10
+    levels = [s.question.difficulty for s in attempt.slots.select_related("question")]
+    assert levels == ["easy"] * 3 + ["medium"] * 4 + ["hard"] * 3
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert "Question 1 of 10" in html
+    assert '<progress class="test-progress__bar" max="10" value="0"' in html
+
+
+def test_starting_again_resumes_the_open_attempt(client, lesson):
+    attempt = start(client, lesson)
+    answer(client, attempt)
+    assert start(client, lesson).pk == attempt.pk
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert "Resume test — question 2 of 10" in html
+    page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert "Question 2 of 10" in page
+
+
+def test_options_keep_their_shuffled_order_on_reload(client, lesson):
+    attempt = start(client, lesson)
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    first, second = client.get(url).content.decode(), client.get(url).content.decode()
+    strip = lambda html: html.split('name="token"')[1].split("Submit answer")[0]  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_answering_without_javascript_redirects_to_the_feedback(client, lesson):
+    attempt = start(client, lesson)
+    response = answer(client, attempt, right=True)
+    assert response.status_code == 303
+    assert response["Location"] == reverse("quizzes:feedback", args=[attempt.pk, 1])
+    html = client.get(response["Location"]).content.decode()
+    slot = attempt.slots.select_related("question").get(position=0)
+    assert "Correct." in html and 'role="status"' in html
+    assert slot.question.solution_html in html
+    assert slot.question.mistakes_html in html
+    assert "Next question" in html
+
+
+def test_answering_with_htmx_returns_only_the_card(client, lesson):
+    attempt = start(client, lesson)
+    response = answer(client, attempt, right=False, htmx=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="card test-card" id="test-card"')
+    assert "<html" not in html
+    assert "Not this time." in html
+    assert 'hx-get="/tests/' in html and "data-autofocus" in html
+
+
+def test_a_wrong_choice_links_to_the_confusion_it_reflects(client, db):
+    lesson = make_lesson()
+    make_bank(lesson)
+    from courses.models import Section
+
+    confusion = Section.objects.create(
+        lesson=lesson, kind="confusion", key="myth", heading="I thought so.", body="No."
+    )
+    for question in Question.objects.filter(lesson=lesson):
+        question.options.filter(is_correct=False).update(confusion=confusion)
+    attempt = start(client, lesson)
+    attempt.slots.filter(position=0).update(
+        question=Question.objects.get(lesson=lesson, kind="single", difficulty="easy")
+    )
+    response = answer(client, attempt, right=False, htmx=True)
+    html = response.content.decode()
+    assert "This choice reflects a common confusion" in html
+    assert f'{lesson.get_absolute_url()}#confusion-myth' in html
+
+
+def test_a_full_test_gives_a_result_with_strength(client, lesson):
+    attempt = start(client, lesson)
+    attempt = finish(client, attempt, pattern="1111111101")  # 9 right, 2 of 3 hard
+    assert attempt.status == TestAttempt.Status.FINISHED
+    assert attempt.score == 9
+    assert attempt.strength == "strong"
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert '<span class="result__number">9</span>' in html
+    assert "Strong" in html and "at least 8 of 10 right" in html
+    assert "<td>3 of 3</td>" in html and "<td>2 of 3</td>" in html
+    assert "What you missed (1)" in html
+    missed = attempt.slots.get(position=8).question
+    assert missed.solution_html in html
+    lesson_html = client.get(lesson.get_absolute_url()).content.decode()
+    assert '<span class="strength strength--strong">Strong</span>' in lesson_html
+    assert "Retake the test" in lesson_html
+
+
+def test_a_retake_draws_unseen_questions_first(client, lesson):
+    first = finish(client, start(client, lesson))
+    second = start(client, lesson)
+    assert second.pk != first.pk
+    seen = set(first.slots.values_list("question_id", flat=True))
+    drawn = set(second.slots.values_list("question_id", flat=True))
+    bank = Question.objects.test_bank().filter(lesson=lesson)
+    unseen = {level: bank.filter(difficulty=level).exclude(pk__in=seen).count()
+              for level in ("easy", "medium", "hard")}  # fmt: skip
+    overlap = len(seen & drawn)
+    # Only a difficulty with too few unseen questions may repeat one.
+    assert overlap == sum(max(0, n - unseen[level]) for level, n in
+                          (("easy", 3), ("medium", 4), ("hard", 3)))  # fmt: skip
+
+
+def test_a_short_bank_says_so_on_the_result(client, db):
+    lesson = make_lesson()
+    make_bank(lesson, easy=5, medium=4, hard=1)
+    attempt = finish(client, start(client, lesson))
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "short of some difficulties" in html
+
+
+def test_a_lesson_without_a_bank_cannot_start(client, db):
+    lesson = make_lesson()
+    response = client.post(reverse("quizzes:start", args=[lesson.slug]), follow=True)
+    assert "has no test questions yet" in response.content.decode()
+    assert not TestAttempt.objects.filter(lesson=lesson).exists()
+
+
+def test_abandoning_closes_the_attempt(client, lesson):
+    attempt = start(client, lesson)
+    response = client.post(reverse("quizzes:abandon", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == TestAttempt.Status.ABANDONED
+    assert "Start the test" in client.get(lesson.get_absolute_url()).content.decode()
+    assert start(client, lesson).pk != attempt.pk
+
+
+def test_code_output_is_typed_and_compared_normalised(client, db):
+    lesson = make_lesson()
+    make_bank(lesson, easy=0, medium=10, hard=0)
+    Question.objects.filter(lesson=lesson).update(kind="code_output", expected_output="a\nb")
+    attempt = start(client, lesson)
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert 'textarea class="answer-output"' in html
+    token = current_token(client, attempt)
+    client.post(reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "answer": "a  \r\nb\n"})
+    assert Response.objects.get(slot__attempt=attempt).is_correct
+
+
+def test_multiple_select_says_all_or_nothing(client, db):
+    lesson = make_lesson()
+    make_bank(lesson, easy=10, medium=0, hard=0)
+    Question.objects.filter(lesson=lesson).exclude(kind="multiple").update(is_active=False)
+    make_bank(lesson, easy=0, medium=0, hard=0)
+    from tests.factories import make_question
+
+    for _ in range(10):
+        make_question(lesson, kind="multiple", difficulty="easy")
+    attempt = start(client, lesson)
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert "All or nothing" in html and 'type="checkbox"' in html
+    slot = attempt.slots.select_related("question").get(position=0)
+    right = slot.question.options.filter(is_correct=True).first()
+    token = current_token(client, attempt)
+    client.post(reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "choices": [right.pk]})
+    assert not Response.objects.get(slot=slot).is_correct
+
+
+def test_result_of_an_unfinished_attempt_goes_back_to_the_question(client, lesson):
+    attempt = start(client, lesson)
+    response = client.get(reverse("quizzes:result", args=[attempt.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("quizzes:attempt", args=[attempt.pk])
+
+
+def test_feedback_for_an_unanswered_question_is_not_shown(client, lesson):
+    attempt = start(client, lesson)
+    response = client.get(reverse("quizzes:feedback", args=[attempt.pk, 1]))
+    assert response.status_code == 302
+
+
+def test_the_question_page_query_count_is_constant(client, db, django_assert_max_num_queries):
+    for size in (18, 500):
+        lesson = make_lesson()
+        make_bank(lesson, easy=size // 3, medium=size // 3, hard=size - 2 * (size // 3))
+        attempt = start(client, lesson)
+        with django_assert_max_num_queries(8):
+            client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+
+
+def test_the_answer_post_query_count_is_constant(client, db, django_assert_max_num_queries):
+    for size in (18, 500):
+        lesson = make_lesson()
+        make_bank(lesson, easy=size // 3, medium=size // 3, hard=size - 2 * (size // 3))
+        attempt = start(client, lesson)
+        for position in range(10):
+            token = current_token(client, attempt)
+            slot = attempt.slots.select_related("question").get(position=position)
+            from .helpers import answer_data
+
+            data = {"token": token, **answer_data(slot)}
+            with django_assert_max_num_queries(10):  # the last answer also finishes the test
+                response = client.post(reverse("quizzes:answer", args=[attempt.pk]), data)
+            assert response.status_code == 303
