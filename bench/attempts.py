@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cpu import Usage
 from httpclient import Client, Reply, TransportError
 
 MAX_QUESTIONS = 30  # bounds one attempt's question loop whatever the page says
@@ -184,6 +185,7 @@ class FlowResult:
     seconds: float
     users: int
     client_cpu: float  # this process's CPU during the phase, in cores
+    cpu: Usage | None = None  # the server's and other processes', set by the caller
 
 
 def run_attempts(port: int, lesson_slug: str, users: int, seconds: int) -> FlowResult:

@@ -1,5 +1,5 @@
 """The printed outcome: one table of throughput and latency, ratios against the bare view
-measured in the same run with the budgets from QUALITY.md, then any warnings."""
+measured in the same run next to the budgets from QUALITY.md, then any warnings."""
 
 import math
 import re
@@ -7,26 +7,29 @@ from collections import Counter
 from dataclasses import dataclass
 
 from attempts import STEPS, FlowResult
+from cpu import Usage
 from httpclient import percentile
 from loadgen import Measurement
 
 # QUALITY.md "Performance budgets": throughput as a ratio to the bare view, same run.
 BUDGETS = {"lesson": 0.5, "answer": 0.25}
 BUSY_CLIENT = 0.7  # cores: above this the load generator visibly competes with the server
+BUSY_OTHER = 0.3  # cores used by other processes: above this the ratios are unreliable
 STEP_LABELS = {
-    "lesson": "  GET lesson (attempt flow)",
+    "lesson": "  GET lesson page",
     "start": "  POST start test",
     "question": "  GET question",
-    "answer": "answer POST (attempt flow)",
+    "answer": "POST answer (attempt flow)",
     "result": "  GET result",
 }
 ERROR_START = r"Internal Server Error: |WORKER TIMEOUT|\[ERROR\]"
-LOG_PATTERNS = {
+SERIOUS = {
     "server errors (500)": r"Internal Server Error: ",
     "tracebacks": r"^Traceback ",
     "worker timeouts": r"WORKER TIMEOUT",
-    "4xx warnings": r"^(Bad Request|Not Found|Forbidden|Conflict|Too Many Requests): ",
 }
+CLIENT_4XX = r"^(Bad Request|Not Found|Forbidden|Conflict|Too Many Requests): "
+LABEL_WIDTH = 36
 
 
 @dataclass
@@ -35,14 +38,16 @@ class Row:
     figures: Measurement
     ratio: bool = True  # show the ratio to the bare view
     budget_key: str | None = None
+    cpu: Usage | None = None  # cores used by the server and by others during the measurement
 
 
 def flow_rows(flow: FlowResult) -> list[Row]:
-    """One row per step of the attempt flow, the answer POST first."""
+    """One row per step of the attempt flow, the answer POST first (it carries the
+    phase's CPU figures and transport errors, which belong to no single step)."""
     rows = []
     for step in ("answer", *[s for s in STEPS if s != "answer"]):
         latencies = sorted(flow.stats.ms[step])
-        bad = sum(n for (name, _), n in flow.stats.unexpected.items() if name == step)
+        is_answer = step == "answer"
         figures = Measurement(
             name=step,
             tool="python",
@@ -51,55 +56,81 @@ def flow_rows(flow: FlowResult) -> list[Row]:
             p50=percentile(latencies, 50),
             p90=percentile(latencies, 90),
             p99=percentile(latencies, 99),
-            bad=bad,
-            client_cpu=flow.client_cpu if step == "answer" else None,
+            bad=sum(n for (name, _), n in flow.stats.unexpected.items() if name == step),
+            errors=flow.stats.errors if is_answer else 0,
+            client_cpu=flow.client_cpu if is_answer else None,
         )
-        is_answer = step == "answer"
         budget = "answer" if is_answer else None
-        rows.append(Row(STEP_LABELS[step], figures, ratio=is_answer, budget_key=budget))
-    if flow.stats.errors:
-        rows[0].figures.errors = flow.stats.errors  # transport errors are not per step
+        cpu = flow.cpu if is_answer else None
+        rows.append(Row(STEP_LABELS[step], figures, is_answer, budget, cpu))
     return rows
+
+
+# --- The table --------------------------------------------------------------------------
+HEADER = (
+    f"{'':{LABEL_WIDTH}} {'tool':6} {'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7}  "
+    f"{'/bare':>5} {'budget':>7} {'verdict':7}  {'req/CPU-s':>9} {'/bare':>5}  "
+    f"{'bad':>4} {'errs':>4}  {'CPU srv/load/other':>18}"
+)
 
 
 def _ms(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.1f}"
 
 
-def _ratio_cells(row: Row, bare_rate: float) -> tuple[str, str, str]:
+def _cores(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}"
+
+
+def per_server_cpu(row: Row) -> float | None:
+    """Requests per CPU-second of gunicorn: throughput with the neighbours' noise removed."""
+    if row.cpu is None or row.cpu.server <= 0:
+        return None
+    return row.figures.rate / row.cpu.server
+
+
+def _ratio(value: float | None, bare: float | None) -> str:
+    return f"{value / bare:.2f}" if value is not None and bare else "?"
+
+
+def _verdict_cells(row: Row, bare: Row) -> tuple[str, str, str]:
     if not row.ratio:
         return "", "", ""
-    ratio = row.figures.rate / bare_rate if bare_rate else math.nan
+    ratio = _ratio(row.figures.rate, bare.figures.rate)
     if not row.budget_key:
-        return f"{ratio:.2f}", "", ""
+        return ratio, "", ""
     budget = BUDGETS[row.budget_key]
-    verdict = "PASS" if ratio >= budget else "BELOW"
-    return f"{ratio:.2f}", f">= {budget:.2f}", verdict
+    verdict = "PASS" if row.figures.rate / bare.figures.rate >= budget else "BELOW"
+    return ratio, f">= {budget:.2f}", verdict
 
 
-HEADER = (
-    f"{'':34} {'tool':6} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}  "
-    f"{'/bare':>5} {'budget':>7} {'verdict':7} {'bad':>4} {'errs':>4} {'client CPU':>10}"
-)
+def _efficiency_cells(row: Row, bare: Row) -> tuple[str, str]:
+    if row.figures.client_cpu is None:  # a step of the attempt flow: no figures of its own
+        return "", ""
+    per_cpu = per_server_cpu(row)
+    per_cpu_text = "?" if per_cpu is None else f"{per_cpu:.0f}"
+    return per_cpu_text, _ratio(per_cpu, per_server_cpu(bare)) if row.ratio else ""
 
 
-def format_row(row: Row, bare_rate: float) -> str:
+def _cpu_cell(row: Row) -> str:
+    if row.figures.client_cpu is None:
+        return ""
+    server, other = (row.cpu.server, row.cpu.other) if row.cpu else (None, None)
+    return f"{_cores(server)}/{_cores(row.figures.client_cpu)}/{_cores(other)}"
+
+
+def format_row(row: Row, bare: Row) -> str:
     f = row.figures
-    ratio, budget, verdict = _ratio_cells(row, bare_rate)
-    cpu = f"{f.client_cpu:.2f} cores" if f.client_cpu is not None else ""
+    ratio, budget, verdict = _verdict_cells(row, bare)
+    per_cpu, per_cpu_ratio = _efficiency_cells(row, bare)
     return (
-        f"{row.label:34} {f.tool:6} {f.rate:8.1f} {_ms(f.p50):>8} {_ms(f.p90):>8} "
-        f"{_ms(f.p99):>8}  {ratio:>5} {budget:>7} {verdict:7} {f.bad:4d} {f.errors:4d} {cpu:>10}"
+        f"{row.label:{LABEL_WIDTH}} {f.tool:6} {f.rate:7.1f} {_ms(f.p50):>7} {_ms(f.p90):>7} "
+        f"{_ms(f.p99):>7}  {ratio:>5} {budget:>7} {verdict:7}  {per_cpu:>9} {per_cpu_ratio:>5}  "
+        f"{f.bad:4d} {f.errors:4d}  {_cpu_cell(row):>18}"
     )
 
 
-def log_findings(log: str) -> Counter:
-    found = Counter()
-    for label, pattern in LOG_PATTERNS.items():
-        found[label] = len(re.findall(pattern, log, re.MULTILINE))
-    return found
-
-
+# --- Warnings ---------------------------------------------------------------------------
 def first_error_lines(log: str, limit: int = 12) -> list[str]:
     """The first logged server error and the last lines of what was logged with it."""
     lines = log.splitlines()
@@ -113,63 +144,97 @@ def first_error_lines(log: str, limit: int = 12) -> list[str]:
     return [lines[first], *skipped, *block[-limit:]]
 
 
-def warnings(rows: list[Row], flow: FlowResult, log: str) -> list[str]:
-    out = []
+def request_warnings(rows: list[Row], flow: FlowResult) -> list[str]:
     bad = sum(row.figures.bad for row in rows)
     errors = sum(row.figures.errors for row in rows)
-    if bad or errors:
-        out.append(
-            f"!!! WARNING: {bad} unexpected HTTP responses (non-2xx/3xx, or the wrong status "
-            f"in the attempt flow) and {errors} transport errors. Figures are not trustworthy."
-        )
-        for (step, status), count in sorted(flow.stats.unexpected.items()):
-            out.append(f"    attempt flow, {step}: {count} x HTTP {status}")
-        out.extend(f"    e.g. {problem}" for problem in flow.stats.problems)
-    findings = log_findings(log)
-    if any(findings[label] for label in ("server errors (500)", "tracebacks", "worker timeouts")):
-        summary = ", ".join(f"{n} {label}" for label, n in findings.items() if n)
-        out.append(f"!!! WARNING: gunicorn logged {summary}. First one:")
-        out.extend(f"    {line}" for line in first_error_lines(log))
-    elif findings["4xx warnings"]:
-        out.append(f"Note: gunicorn logged {findings['4xx warnings']} 4xx warnings.")
-    busy = [row for row in rows if (row.figures.client_cpu or 0) > BUSY_CLIENT]
-    for row in busy:
-        out.append(
-            f"Note: the load generator for '{row.label.strip()}' used "
-            f"{row.figures.client_cpu:.2f} of the 2 cores, so its rate understates the server."
-        )
+    if not bad and not errors:
+        return []
+    out = [
+        f"!!! WARNING: {bad} unexpected HTTP responses (non-2xx/3xx, or the wrong status in "
+        f"the attempt flow) and {errors} transport errors. These figures are not trustworthy."
+    ]
+    for (step, status), count in sorted(flow.stats.unexpected.items()):
+        out.append(f"    attempt flow, {step}: {count} x HTTP {status}")
+    out.extend(f"    e.g. {problem}" for problem in flow.stats.problems)
     return out
 
 
-def print_report(site, settings: str, rows: list[Row], flow: FlowResult) -> bool:
+def log_warnings(log: str) -> list[str]:
+    found = Counter({label: len(re.findall(p, log, re.MULTILINE)) for label, p in SERIOUS.items()})
+    if sum(found.values()):
+        summary = ", ".join(f"{n} {label}" for label, n in found.items() if n)
+        return [
+            f"!!! WARNING: gunicorn logged {summary}. The first one:",
+            *(f"    {line}" for line in first_error_lines(log)),
+        ]
+    client_errors = len(re.findall(CLIENT_4XX, log, re.MULTILINE))
+    return [f"Note: gunicorn logged {client_errors} 4xx warnings."] if client_errors else []
+
+
+def cpu_warnings(rows: list[Row], idle: Usage | None) -> list[str]:
+    out = []
+    if idle and idle.other > BUSY_OTHER:
+        out.append(
+            f"!!! WARNING: other processes kept {idle.other:.2f} of the 2 cores busy before the "
+            "run: the machine is not idle, so rates are low and ratios unreliable."
+        )
+    for row in rows:
+        name = row.label.strip()
+        if row.cpu and row.cpu.other > BUSY_OTHER:
+            out.append(
+                f"Note: other processes used {row.cpu.other:.2f} cores during '{name}': "
+                "its rate is understated and ratios against it are skewed."
+            )
+        if (row.figures.client_cpu or 0) > BUSY_CLIENT:
+            out.append(
+                f"Note: the load generator used {row.figures.client_cpu:.2f} cores during "
+                f"'{name}', so its rate understates the server."
+            )
+    return out
+
+
+# --- Everything -------------------------------------------------------------------------
+def print_report(
+    site, setup: str, rows: list[Row], flow: FlowResult, idle: Usage | None = None
+) -> bool:
     """Print everything; True if a request failed or the server logged an error.
 
     `rows` are the single-URL targets, the bare view first; the attempt flow's rows follow.
+    `idle` is the CPU other processes used while nothing was being loaded.
     """
     rows = [*rows, *flow_rows(flow)]
-    bare_rate = rows[0].figures.rate
-    stats = flow.stats
-    answers = len(stats.ms["answer"])
+    bare = rows[0]
+    answers = len(flow.stats.ms["answer"])
+    background = f"{idle.other:.2f} cores" if idle else "unknown"
     print()
     print(f"Patternwise benchmark: gunicorn, {site.workers} sync workers on 127.0.0.1:{site.port}")
-    print(f"database: {site.database}; cache: {site.cache}; {settings}")
+    print(f"database: {site.database}; cache: {site.cache}")
+    print(f"{setup}; other processes' CPU before the run: {background}")
     print()
     print(HEADER)
     print("-" * len(HEADER))
     for row in rows:
-        print(format_row(row, bare_rate))
+        print(format_row(row, bare))
     print()
     print(
-        f"Attempt flow: {flow.users} users for {flow.seconds:.1f} s; {stats.completed} completed "
-        f"attempts; {answers} answer POSTs ({answers / flow.seconds:.1f}/s across all users)."
+        f"Attempt flow: {flow.users} users for {flow.seconds:.1f} s, {flow.stats.completed} "
+        f"completed attempts, {answers} answer POSTs ({answers / flow.seconds:.1f}/s in all)."
     )
     print(
-        "The answer POST rate is counted inside the whole flow (each answer also needs a GET "
-        "of its question), so its ratio is conservative."
+        "Each answer POST comes with a GET of its question (and every 10, a lesson page, a "
+        "start and a result), so the answer POST ratio is a conservative figure."
     )
-    print("bad = non-2xx/3xx responses (attempt flow: any unexpected status); errs = no response.")
-    problems = warnings(rows, flow, site.log)
-    if problems:
+    print(
+        "req/CPU-s: requests per CPU-second of gunicorn, and its ratio to the bare view's: the "
+        "same comparison with other processes' load factored out."
+    )
+    print(
+        "bad: non-2xx/3xx (attempt flow: any unexpected status); errs: no response; CPU: "
+        "cores used by gunicorn / the load generator / other processes."
+    )
+    failures = [*request_warnings(rows, flow), *log_warnings(site.log)]
+    notes = cpu_warnings(rows, idle)
+    if failures or notes:
         print()
-        print("\n".join(problems))
-    return any(line.startswith("!!!") for line in problems)
+        print("\n".join([*failures, *notes]))
+    return any(line.startswith("!!!") for line in failures)

@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 import attempts
+import cpu
 import httpclient
 import loadgen
 import report
@@ -33,10 +34,10 @@ import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "production-readiness"
-TARGETS = (  # the bare view first: everything else is compared with it
-    ("bare view  GET /ping/", "/ping/", False, None),
-    ("catalogue  GET /", "/", True, None),
-    (f"lesson     GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", True, "lesson"),
+TARGETS = (  # (label, path, show the ratio, budget): the bare view first, the yardstick
+    ("GET /ping/ (bare view)", "/ping/", False, None),
+    ("GET / (catalogue)", "/", True, None),
+    (f"GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", True, "lesson"),
 )
 PREFLIGHT_REQUESTS = 4  # per target: warms both workers and checks the page answers 200
 
@@ -70,14 +71,25 @@ def preflight(port: int, path: str) -> None:
         client.close()
 
 
-def measure_targets(port: int, args: argparse.Namespace, wrk: str | None) -> list[report.Row]:
+def measure_targets(site: stack.Site, args: argparse.Namespace, wrk: str | None):
+    """Load each URL in turn; returns one report row per URL, the bare view first."""
     rows = []
     for label, path, show_ratio, budget in TARGETS:
-        preflight(port, path)
-        print(f"  {label.split()[0]}: {args.duration} s ...", flush=True)
-        figures = loadgen.measure(label, port, path, args.connections, args.duration, wrk)
-        rows.append(report.Row(label, figures, ratio=show_ratio, budget_key=budget))
+        preflight(site.port, path)
+        print(f"  {label}: {args.duration} s ...", flush=True)
+        before = cpu.snapshot(site.pid)
+        figures = loadgen.measure(label, site.port, path, args.connections, args.duration, wrk)
+        used = cpu.usage(before, cpu.snapshot(site.pid), figures.client_cpu or 0.0)
+        rows.append(report.Row(label, figures, show_ratio, budget, used))
     return rows
+
+
+def take_tests(site: stack.Site, args: argparse.Namespace) -> attempts.FlowResult:
+    print(f"  attempts: {args.users} users, {args.attempt_duration} s ...", flush=True)
+    before = cpu.snapshot(site.pid)
+    flow = attempts.run_attempts(site.port, LESSON, args.users, args.attempt_duration)
+    flow.cpu = cpu.usage(before, cpu.snapshot(site.pid), flow.client_cpu)
+    return flow
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Preparing an isolated site and starting gunicorn; {setup}", flush=True)
     try:
         with stack.running_site(ROOT, workers=2) as site:
-            rows = measure_targets(site.port, args, wrk)
-            print(f"  attempts: {args.attempt_duration} s ...", flush=True)
-            flow = attempts.run_attempts(site.port, LESSON, args.users, args.attempt_duration)
+            idle = cpu.background(site.pid)
+            rows = measure_targets(site, args, wrk)
+            flow = take_tests(site, args)
     except stack.SetupError as error:
         print(f"!!! Benchmark setup failed: {error}", file=sys.stderr)
         return 2
-    failed = report.print_report(site, setup, rows, flow)
+    failed = report.print_report(site, setup, rows, flow, idle)
     return 1 if failed else 0
 
 

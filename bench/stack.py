@@ -41,6 +41,7 @@ class Site:
     """A running gunicorn; `log` holds its output once it has stopped."""
 
     port: int
+    pid: int  # the gunicorn master's
     workers: int
     database: str  # a description safe to print (no credentials)
     cache: str
@@ -127,8 +128,10 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(root: Path, env: dict[str, str], log_path: Path, workers: int) -> Iterator[int]:
-    """Serve the site on a free loopback port; yields the port, always stops gunicorn."""
+def gunicorn(
+    root: Path, env: dict[str, str], log_path: Path, workers: int
+) -> Iterator[tuple[int, int]]:
+    """Serve the site on a free loopback port; yields (port, master pid), always stops it."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
@@ -147,7 +150,7 @@ def gunicorn(root: Path, env: dict[str, str], log_path: Path, workers: int) -> I
         )
     try:
         _wait_until_healthy(process, port, log_path)
-        yield port
+        yield port, process.pid
     finally:
         _stop(process)
 
@@ -164,8 +167,8 @@ def running_site(root: Path, workers: int = 2) -> Iterator[Site]:
         prepare(root, env)
         site = None
         try:
-            with gunicorn(root, env, log_path, workers) as port:
-                site = Site(port, workers, database, cache)
+            with gunicorn(root, env, log_path, workers) as (port, pid):
+                site = Site(port, pid, workers, database, cache)
                 yield site
         finally:
             if site is not None and log_path.exists():

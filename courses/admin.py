@@ -51,7 +51,9 @@ class LessonAdmin(admin.ModelAdmin):
     def view_on_site_link(self, lesson):
         if not lesson.pk:
             return "—"
-        return format_html('<a href="{}">{}</a>', lesson.get_absolute_url(), lesson.get_absolute_url())
+        return format_html(
+            '<a href="{}">{}</a>', lesson.get_absolute_url(), lesson.get_absolute_url()
+        )
 
 
 class SectionItemInline(admin.TabularInline):

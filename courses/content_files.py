@@ -45,10 +45,12 @@ class Mapping(dict):
 
 class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
-        # Aliases let a tiny file expand into gigabytes ("billion laughs"); content never needs them.
+        # Aliases let a tiny file expand into gigabytes ("billion laughs"); content needs none.
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", event.start_mark)
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed", event.start_mark
+            )
         return super().compose_node(parent, index)
 
 
@@ -59,7 +61,9 @@ def _construct_mapping(loader, node):
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            raise yaml.MarkedYAMLError(None, None, f"keys must be text, not {key!r}", key_node.start_mark)
+            raise yaml.MarkedYAMLError(
+                None, None, f"keys must be text, not {key!r}", key_node.start_mark
+            )
         if key in mapping:
             raise yaml.MarkedYAMLError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping.key_lines[key] = key_node.start_mark.line + 1
@@ -301,11 +305,15 @@ def read_lesson(folder: Path) -> LessonData:
     record.done()
     introduction = match.group(2).strip()
     if not introduction:
-        raise ContentError(path, text.count("\n", 0, match.start(2)) + 1, "the introduction is empty")
+        raise ContentError(
+            path, text.count("\n", 0, match.start(2)) + 1, "the introduction is empty"
+        )
 
     sections = read_sections(folder / "sections.yaml")
     questions = read_questions(folder / "questions.yaml", sections)
-    return LessonData(slug, title, level, order, summary, introduction, dict(minutes), sections, questions)
+    return LessonData(
+        slug, title, level, order, summary, introduction, dict(minutes), sections, questions
+    )
 
 
 def _read_list(path: Path, what: str) -> list:

@@ -68,7 +68,9 @@ def import_content(path: Path) -> Report:
     report = Report()
     with transaction.atomic():
         for track_data in tracks:
-            track = Track.objects.filter(slug=track_data.slug).first() or Track(slug=track_data.slug)
+            track = Track.objects.filter(slug=track_data.slug).first() or Track(
+                slug=track_data.slug
+            )
             values = {"title": track_data.title, "description": track_data.description,
                       "order": track_data.order}  # fmt: skip
             report.note("track", _save_if_changed(track, values), track.slug)
@@ -123,7 +125,9 @@ def _import_sections(lesson: Lesson, sections: list[SectionData], report: Report
 
 
 def _import_questions(lesson, questions: list[QuestionData], sections: dict, report: Report):
-    existing = {q.key: q for q in Question.objects.filter(lesson=lesson).prefetch_related("options")}
+    existing = {
+        q.key: q for q in Question.objects.filter(lesson=lesson).prefetch_related("options")
+    }
     order_by_use = Counter()
     for data in questions:
         question = existing.pop(data.key, None) or Question(lesson=lesson, key=data.key)

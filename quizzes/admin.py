@@ -40,7 +40,10 @@ class OptionInline(admin.TabularInline):
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
-        exclude = []
+        fields = [
+            "lesson", "key", "use", "kind", "difficulty", "order", "is_active", "prompt", "code",
+            "expected_output", "solution", "hint", "quick_check", "mistakes", "seconds",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()

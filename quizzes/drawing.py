@@ -25,7 +25,7 @@ def draw_test_questions(bank: list[tuple[int, str]], seen: set[int], rng: random
     pools: dict[str, list[int]] = {level: [] for level in ORDER}
     for question_id, difficulty in bank:
         pools[difficulty].append(question_id)
-    for level, ids in pools.items():
+    for ids in pools.values():
         rng.shuffle(ids)
         ids.sort(key=lambda question_id: question_id in seen)  # stable: unseen first
     picked = {level: pools[level][:count] for level, count in TEST_PLAN.items()}

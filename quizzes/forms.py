@@ -8,7 +8,7 @@ from django.core import signing
 
 from .grading import MAX_TYPED_ANSWER
 
-TOKEN_SALT = "quizzes.answer"
+TOKEN_SALT = "quizzes.answer"  # noqa: S105 - a signing namespace, not a secret
 # Zero-width and bidirectional control characters: invisible, and never in real output.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 

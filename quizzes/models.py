@@ -79,7 +79,9 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs):
         self.prompt_html = render_markdown(self.prompt)
-        self.code_html = render_markdown(f"```python\n{self.code.rstrip()}\n```") if self.code else ""
+        self.code_html = (
+            render_markdown(f"```python\n{self.code.rstrip()}\n```") if self.code else ""
+        )
         self.solution_html = render_markdown(self.solution)
         self.hint_html = render_inline(self.hint)
         self.quick_check_html = render_inline(self.quick_check)
@@ -186,8 +188,12 @@ class AttemptQuestion(models.Model):
     class Meta:
         ordering = ["attempt", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position"),
-            models.UniqueConstraint(fields=["attempt", "question"], name="question_once_per_attempt"),
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="one_question_per_position"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="question_once_per_attempt"
+            ),
         ]
 
     def __str__(self):

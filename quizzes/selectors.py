@@ -47,7 +47,9 @@ def attempt_for(request: HttpRequest, attempt_id: int) -> TestAttempt:
     if learner_id is None:
         raise Http404("No such test.")
     try:
-        return TestAttempt.objects.select_related("lesson").get(pk=attempt_id, learner_id=learner_id)
+        return TestAttempt.objects.select_related("lesson").get(
+            pk=attempt_id, learner_id=learner_id
+        )
     except TestAttempt.DoesNotExist:
         raise Http404("No such test.") from None
 

@@ -77,8 +77,12 @@ class Outcome:
 
 
 def submit_answer(
-    *, attempt: TestAttempt, slot: AttemptQuestion, options: list[Option], selected: list[int],
-    typed: str
+    *,
+    attempt: TestAttempt,
+    slot: AttemptQuestion,
+    options: list[Option],
+    selected: list[int],
+    typed: str,
 ) -> Outcome:
     """Grade the answer to the question in `slot`, once.
 

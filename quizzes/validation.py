@@ -28,7 +28,9 @@ def check_options(kind: str, correct_flags: list[bool]) -> str | None:
     correct = sum(correct_flags)
     total = len(correct_flags)
     if kind == "code_output":
-        return "A code-output question is answered by typing; remove its options." if total else None
+        return (
+            "A code-output question is answered by typing; remove its options." if total else None
+        )
     ok = {
         "single": total >= 2 and correct == 1,
         "true_false": total == 2 and correct == 1,

@@ -1,5 +1,6 @@
 """Shared fixtures. Browser fixtures live in tests/browser/conftest.py."""
 
+import io
 import os
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _test_settings(settings):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Import the bundled course once; each test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
-        call_command("import_content", str(CONTENT), verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("import_content", str(CONTENT), stdout=io.StringIO())
 
 
 @pytest.fixture

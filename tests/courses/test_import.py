@@ -135,7 +135,9 @@ def test_editing_one_file_updates_only_that_lesson(tmp_path):
 
     assert report.counts[("section", "updated")] == 1
     assert "Updated section first/idea" in report.lines
-    assert Section.objects.get(lesson__slug="first", key="idea").body_html == "<p>A better body.</p>"
+    assert (
+        Section.objects.get(lesson__slug="first", key="idea").body_html == "<p>A better body.</p>"
+    )
     assert Lesson.objects.get(slug="second").updated_at == second_before
 
 
@@ -251,7 +253,7 @@ def test_hostile_markdown_in_content_is_sanitised(tmp_path):
     sections.write_text(
         sections.read_text().replace(
             "body: The body.",
-            "body: '<script>alert(1)</script><a href=\"javascript:alert(1)\" hx-get=\"/x\">x</a>'",
+            'body: \'<script>alert(1)</script><a href="javascript:alert(1)" hx-get="/x">x</a>\'',
         )
     )
     import_content(tmp_path)

@@ -61,7 +61,9 @@ def test_inline_rendering_drops_the_paragraph():
 
 
 def test_sanitize_keeps_tables():
-    html = sanitize("<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>")
+    html = sanitize(
+        "<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
+    )
     assert "<table>" in html and "<td>1</td>" in html
 
 

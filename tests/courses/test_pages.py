@@ -81,7 +81,9 @@ def test_lesson_page_query_count_is_constant(client, db, django_assert_max_num_q
     assert response.status_code == 200
 
 
-def test_lesson_page_query_count_for_a_learner_with_attempts(client, course, django_assert_max_num_queries):
+def test_lesson_page_query_count_for_a_learner_with_attempts(
+    client, course, django_assert_max_num_queries
+):
     lesson = course["production-readiness"]
     client.post(reverse("quizzes:start", args=[lesson.slug]))
     with django_assert_max_num_queries(6):

@@ -84,7 +84,7 @@ def test_a_wrong_choice_links_to_the_confusion_it_reflects(client, db):
     response = answer(client, attempt, right=False, htmx=True)
     html = response.content.decode()
     assert "This choice reflects a common confusion" in html
-    assert f'{lesson.get_absolute_url()}#confusion-myth' in html
+    assert f"{lesson.get_absolute_url()}#confusion-myth" in html
 
 
 def test_a_full_test_gives_a_result_with_strength(client, lesson):
@@ -153,7 +153,9 @@ def test_code_output_is_typed_and_compared_normalised(client, db):
     html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
     assert 'textarea class="answer-output"' in html
     token = current_token(client, attempt)
-    client.post(reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "answer": "a  \r\nb\n"})
+    client.post(
+        reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "answer": "a  \r\nb\n"}
+    )
     assert Response.objects.get(slot__attempt=attempt).is_correct
 
 
@@ -172,7 +174,9 @@ def test_multiple_select_says_all_or_nothing(client, db):
     slot = attempt.slots.select_related("question").get(position=0)
     right = slot.question.options.filter(is_correct=True).first()
     token = current_token(client, attempt)
-    client.post(reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "choices": [right.pk]})
+    client.post(
+        reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "choices": [right.pk]}
+    )
     assert not Response.objects.get(slot=slot).is_correct
 
 
