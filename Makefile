@@ -30,7 +30,7 @@ setup-dev: $(VENV)/.dev
 run: setup ## Set up and serve the site with the bundled course on SQLite.
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup-dev ## Set up and run the whole suite (browser tests need /usr/bin/chromium).
+test: setup-dev setup ## Set up and run the whole suite (browser tests need /usr/bin/chromium).
 	$(PY) -m pytest
 
 lint: setup-dev
