@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "progress",
 ]
 
 MIDDLEWARE = [

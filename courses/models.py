@@ -58,8 +58,8 @@ class Lesson(models.Model):
     def explanation_minutes(self) -> int | None:
         return self.minutes_for("explanation")
 
-    def mode_links(self):
-        return mode_links(self)
+    def mode_links(self, visited: frozenset[str] = frozenset()):
+        return mode_links(self, visited)
 
 
 class Section(models.Model):

@@ -2,27 +2,34 @@
 
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
+
 
 @dataclass(frozen=True)
 class Mode:
     slug: str
     name: str
     blurb: str
-    available: bool = False  # False shows "Coming soon" in the chooser
+    url_name: str  # a mode whose URL is not routed yet shows "Coming soon"
+    per_lesson: bool = True  # False: one page across all lessons (spaced review)
 
 
 MODES = (
-    Mode("explanation", "Full explanation", "Every concept, the analogy and the diagram.", True),
-    Mode("deep-dive", "Deep dive", "What it is, why it matters, where it fits."),
-    Mode("visualize", "Visualize", "Explore the diagram, then a short quiz."),
-    Mode("analogy", "Analogy", "The story, and match each idea to it."),
-    Mode("flashcards", "Flashcards", "Key facts as cards you rate."),
-    Mode("why-it-matters", "Why it matters", "Scenarios with before and after code."),
-    Mode("practice", "Practice", "Questions with hints; nothing at stake."),
-    Mode("challenge", "Challenge", "Timed, harder problems; earn a badge."),
-    Mode("test", "Test this pattern", "10 graded questions: is it strong?", True),
-    Mode("review", "Spaced review", "Your due cards and missed questions."),
-)
+    Mode("explanation", "Full explanation", "Every concept, the analogy and the diagram.",
+         "courses:lesson"),
+    Mode("deep-dive", "Deep dive", "What it is, why it matters, where it fits.",
+         "courses:deep-dive"),
+    Mode("visualize", "Visualize", "Explore the diagram, then a short quiz.", "courses:visualize"),
+    Mode("analogy", "Analogy", "The story, and match each idea to it.", "courses:analogy"),
+    Mode("flashcards", "Flashcards", "Key facts as cards you rate.", "progress:flashcards"),
+    Mode("why-it-matters", "Why it matters", "Scenarios with before and after code.",
+         "courses:why-it-matters"),
+    Mode("practice", "Practice", "Questions with hints; nothing at stake.", "quizzes:practice"),
+    Mode("challenge", "Challenge", "Timed, harder problems; earn a badge.", "quizzes:challenge"),
+    Mode("test", "Test this pattern", "10 graded questions: is it strong?", "courses:lesson"),
+    Mode("review", "Spaced review", "Your due cards and missed questions.", "progress:review",
+         per_lesson=False),
+)  # fmt: skip
 
 MODES_BY_SLUG = {mode.slug: mode for mode in MODES}
 
@@ -32,10 +39,22 @@ class ModeLink:
     mode: Mode
     minutes: int | None
     url: str | None
+    visited: bool = False
 
 
-def mode_links(lesson) -> list[ModeLink]:
-    """The chooser's entries for a lesson: each mode, its minutes, and where it lives."""
-    base = lesson.get_absolute_url()
-    urls = {"explanation": base, "test": f"{base}#test-this-pattern"}
-    return [ModeLink(mode, lesson.minutes.get(mode.slug), urls.get(mode.slug)) for mode in MODES]
+def mode_url(mode: Mode, lesson_slug: str) -> str | None:
+    try:
+        url = reverse(mode.url_name, args=[lesson_slug] if mode.per_lesson else [])
+    except NoReverseMatch:
+        return None
+    return f"{url}#test-this-pattern" if mode.slug == "test" else url
+
+
+def mode_links(lesson, visited: frozenset[str] = frozenset()) -> list[ModeLink]:
+    """The chooser's entries for a lesson: each mode, its minutes, its URL, and whether the
+    learner has been there."""
+    return [
+        ModeLink(mode, lesson.minutes.get(mode.slug), mode_url(mode, lesson.slug),
+                 mode.slug in visited)
+        for mode in MODES
+    ]  # fmt: skip

@@ -3,17 +3,23 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from progress.selectors import lesson_status
 from quizzes.models import Option, Question
 
 from .models import Lesson, Section, SectionItem, Track
 
 
-def catalogue():
-    """Tracks with their lessons: two queries."""
+def catalogue(statuses: dict | None = None) -> list[Track]:
+    """Tracks with their lessons (two queries), each lesson carrying the learner's status
+    from `statuses` (lesson id -> LessonStatus) as `lesson.status`."""
     lessons = Lesson.objects.only(
         "track_id", "slug", "title", "level", "order", "summary", "minutes"
     )
-    return Track.objects.prefetch_related(Prefetch("lessons", queryset=lessons))
+    tracks = list(Track.objects.prefetch_related(Prefetch("lessons", queryset=lessons)))
+    for track in tracks:
+        for lesson in track.lessons.all():
+            lesson.status = (statuses or {}).get(lesson.pk)
+    return tracks
 
 
 def lesson_for_explanation(slug: str) -> Lesson:
@@ -38,3 +44,15 @@ def group_sections(sections: list[Section]) -> dict[str, list[Section]]:
     for section in sections:
         groups[section.kind].append(section)
     return groups
+
+
+def mode_page_context(request, lesson: Lesson, mode: str) -> dict:
+    """What every mode page shows around its content: the lesson, the learner's status on
+    it and the mode chooser (one query for the status)."""
+    status = lesson_status(request, lesson)
+    return {
+        "lesson": lesson,
+        "status": status,
+        "current_mode": mode,
+        "mode_links": lesson.mode_links(status.visited),
+    }

@@ -1,14 +1,16 @@
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from quizzes.selectors import test_status
+from progress.selectors import statuses_by_lesson
 
 from . import selectors
 
 
 def catalogue(request: HttpRequest) -> TemplateResponse:
-    """Every track and its lessons. Models: Track, Lesson. Template: courses/catalogue.html."""
-    return TemplateResponse(request, "courses/catalogue.html", {"tracks": selectors.catalogue()})
+    """Every track and its lessons with the learner's strength on each.
+    Models: Track, Lesson, LessonProgress. Template: courses/catalogue.html."""
+    context = {"tracks": selectors.catalogue(statuses_by_lesson(request))}
+    return TemplateResponse(request, "courses/catalogue.html", context)
 
 
 def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
@@ -16,9 +18,7 @@ def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
     the practice questions. Models: Lesson, Section, Question. Template: courses/lesson.html."""
     lesson = selectors.lesson_for_explanation(slug)
     context = {
-        "lesson": lesson,
+        **selectors.mode_page_context(request, lesson, "explanation"),
         "sections": selectors.group_sections(lesson.explanation_sections),
-        "current_mode": "explanation",
-        "test": test_status(request, lesson),
     }
     return TemplateResponse(request, "courses/lesson.html", context)

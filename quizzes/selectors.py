@@ -1,8 +1,6 @@
 """Reads for the test pages. Every lookup is scoped to the learner: another learner's
 attempt is simply not found (404), never "forbidden", so ids reveal nothing."""
 
-from dataclasses import dataclass
-
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
@@ -10,35 +8,6 @@ from accounts.learners import current_learner_id
 
 from .drawing import shuffled_options
 from .models import AttemptQuestion, Option, TestAttempt
-from .strength import LABELS, NOT_STARTED, RULE
-
-
-@dataclass
-class TestStatus:
-    open_attempt: TestAttempt | None
-    latest: TestAttempt | None  # the latest finished attempt
-    strength: str
-
-    @property
-    def strength_label(self) -> str:
-        return LABELS[self.strength]
-
-    rule = RULE
-
-
-def test_status(request: HttpRequest, lesson) -> TestStatus:
-    """The learner's open attempt and latest result for a lesson: one query at most."""
-    learner_id = current_learner_id(request)
-    attempts = []
-    if learner_id is not None:
-        attempts = list(
-            TestAttempt.objects.filter(learner_id=learner_id, lesson=lesson).exclude(
-                status=TestAttempt.Status.ABANDONED
-            )[:2]  # an open attempt is always the newest, so two rows hold both answers
-        )
-    open_attempt = next((a for a in attempts if a.is_open), None)
-    latest = next((a for a in attempts if a.status == TestAttempt.Status.FINISHED), None)
-    return TestStatus(open_attempt, latest, latest.strength if latest else NOT_STARTED)
 
 
 def attempt_for(request: HttpRequest, attempt_id: int) -> TestAttempt:
@@ -52,6 +21,12 @@ def attempt_for(request: HttpRequest, attempt_id: int) -> TestAttempt:
         )
     except TestAttempt.DoesNotExist:
         raise Http404("No such test.") from None
+
+
+def _with_options(slot: AttemptQuestion, seed: int) -> AttemptQuestion:
+    """Attach the slot question's options in this attempt's shuffled order."""
+    slot.options = shuffled_options(slot.question.options.all(), seed, slot.question_id)
+    return slot
 
 
 def _options_prefetch():
@@ -68,7 +43,24 @@ def slot_at(attempt: TestAttempt, position: int) -> AttemptQuestion:
         )
     except AttemptQuestion.DoesNotExist:
         raise Http404("No such question in this test.") from None
-    slot.options = shuffled_options(slot.question.options.all(), attempt.seed, slot.question_id)
+    return _with_options(slot, attempt.seed)
+
+
+def owned_slot(request: HttpRequest, attempt_id: int, position: int) -> AttemptQuestion:
+    """The learner's drawn question with its attempt, lesson and options, or 404: the owner
+    check rides on the same query (2 queries in all)."""
+    learner_id = current_learner_id(request)
+    try:
+        slot = (
+            AttemptQuestion.objects.select_related("attempt__lesson", "question", "response")
+            .prefetch_related(_options_prefetch())
+            .get(attempt_id=attempt_id, attempt__learner_id=learner_id, position=position)
+        )
+    except AttemptQuestion.DoesNotExist:
+        raise Http404("No such question in this test.") from None
+    slot.options = shuffled_options(
+        slot.question.options.all(), slot.attempt.seed, slot.question_id
+    )
     return slot
 
 
@@ -80,8 +72,7 @@ def slots_with_responses(attempt: TestAttempt) -> list[AttemptQuestion]:
         .prefetch_related(_options_prefetch())
     )
     for slot in slots:
-        slot.options = shuffled_options(slot.question.options.all(), attempt.seed, slot.question_id)
-        with_review(slot)
+        with_review(_with_options(slot, attempt.seed))
     return slots
 
 

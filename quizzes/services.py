@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from accounts.models import Learner
 from courses.models import Lesson
+from progress.services import record_mode_visit, record_test_result
+from progress.strength import Tally, strength_of
 
 from .drawing import draw_test_questions
 from .grading import grade
 from .models import AttemptQuestion, Option, Question, Response, TestAttempt
-from .strength import Tally, strength_of
 
 
 class TestUnavailable(Exception):
@@ -62,6 +63,7 @@ def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
         return TestAttempt.objects.get(
             learner=learner, lesson=lesson, status=TestAttempt.Status.IN_PROGRESS
         )
+    record_mode_visit(learner=learner, lesson=lesson, mode="test")
     return attempt
 
 
@@ -93,7 +95,9 @@ def submit_answer(
     """
     position = slot.position
     with transaction.atomic():
+        loaded_lesson = attempt.lesson
         attempt = TestAttempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt.lesson = loaded_lesson  # already loaded by the view: no second query
         if not attempt.is_open:
             return Outcome("closed", attempt, position, message="This test is already finished.")
         if position < attempt.position:
@@ -127,14 +131,18 @@ def submit_answer(
 
 
 def _finish(attempt: TestAttempt) -> None:
-    hard = Response.objects.filter(
-        slot__attempt=attempt, slot__question__difficulty=Question.Difficulty.HARD
-    ).values_list("is_correct", flat=True)
-    hard = list(hard)
+    graded = list(
+        Response.objects.filter(slot__attempt=attempt).values_list(
+            "slot__question_id", "slot__question__difficulty", "is_correct"
+        )
+    )
+    hard = [is_correct for _, difficulty, is_correct in graded if difficulty == "hard"]
     tally = Tally(attempt.score, attempt.position, sum(hard), len(hard))
     attempt.status = TestAttempt.Status.FINISHED
     attempt.finished_at = timezone.now()
     attempt.strength = strength_of(tally)
+    missed = [question_id for question_id, _, is_correct in graded if not is_correct]
+    record_test_result(attempt=attempt, missed_question_ids=missed)
 
 
 def abandon_test(*, attempt_id: int, learner_id: int) -> TestAttempt | None:

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Lesson
+from progress.strength import LABELS, RULE
 
 from . import selectors, services
 from .forms import AnswerForm, answer_token, position_from_token
 from .models import TestAttempt
-from .strength import LABELS, RULE
 
 PAGE = "quizzes/attempt.html"
 
@@ -72,13 +72,14 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade one answer. Bad input: 400 and nothing written. Replays: 409 and a message."""
-    attempt = selectors.attempt_for(request, attempt_id)
-    position = position_from_token(request.POST.get("token", ""), attempt.pk)
-    if position is None or not 0 <= position < attempt.question_count:
+    position = position_from_token(request.POST.get("token", ""), attempt_id)
+    if position is None:
+        attempt = selectors.attempt_for(request, attempt_id)
         slot = selectors.slot_at(attempt, min(attempt.position, attempt.question_count - 1))
         message = "This form has expired or was changed. Here is your current question."
         return _card(request, _question_context(attempt, slot, message=message), status=400)
-    slot = selectors.slot_at(attempt, position)
+    slot = selectors.owned_slot(request, attempt_id, position)
+    attempt = slot.attempt
     form = AnswerForm(request.POST, question=slot.question, options=slot.options)
     if not form.is_valid():
         return _card(request, _question_context(attempt, slot, form=form), status=400)

@@ -68,9 +68,12 @@ def test_answering_with_htmx_returns_only_the_card(client, lesson):
 
 
 def test_a_wrong_choice_links_to_the_confusion_it_reflects(client, db):
-    lesson = make_lesson()
-    make_bank(lesson)
     from courses.models import Section
+    from tests.factories import make_question
+
+    lesson = make_lesson()
+    for difficulty in ["easy"] * 3 + ["medium"] * 4 + ["hard"] * 3:
+        make_question(lesson, kind="single", difficulty=difficulty)
 
     confusion = Section.objects.create(
         lesson=lesson, kind="confusion", key="myth", heading="I thought so.", body="No."
@@ -78,9 +81,6 @@ def test_a_wrong_choice_links_to_the_confusion_it_reflects(client, db):
     for question in Question.objects.filter(lesson=lesson):
         question.options.filter(is_correct=False).update(confusion=confusion)
     attempt = start(client, lesson)
-    attempt.slots.filter(position=0).update(
-        question=Question.objects.get(lesson=lesson, kind="single", difficulty="easy")
-    )
     response = answer(client, attempt, right=False, htmx=True)
     html = response.content.decode()
     assert "This choice reflects a common confusion" in html

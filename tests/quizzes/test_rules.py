@@ -4,9 +4,9 @@ import random
 
 import pytest
 
+from progress.strength import DEVELOPING, NOT_STARTED, STRONG, WEAK, Tally, strength_of
 from quizzes.drawing import draw_test_questions, shuffled_options
 from quizzes.grading import grade, normalise_output
-from quizzes.strength import DEVELOPING, NOT_STARTED, STRONG, WEAK, Tally, strength_of
 
 
 def bank(easy, medium, hard):

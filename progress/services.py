@@ -1,0 +1,126 @@
+"""Writes to a learner's progress. Each is small, runs in a transaction, and is called by a
+view or by another service; nothing here runs from a signal."""
+
+from django.db import transaction
+from django.db.models import F, Min
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from accounts.models import Learner
+from courses.models import Lesson, Section
+from quizzes.models import Question, TestAttempt
+
+from . import scheduling
+from .models import LessonProgress, ReviewCard
+
+CARD_KINDS = (Section.Kind.FACT, Section.Kind.CONFUSION)
+
+
+def _locked_progress(learner_id: int, lesson_id: int) -> LessonProgress:
+    """The learner's progress row for a lesson, created if missing, locked for update."""
+    progress, _ = LessonProgress.objects.select_for_update().get_or_create(
+        learner_id=learner_id, lesson_id=lesson_id, defaults={"last_activity": timezone.now()}
+    )
+    return progress
+
+
+def record_mode_visit(*, learner: Learner, lesson: Lesson, mode: str) -> LessonProgress:
+    with transaction.atomic():
+        progress = _locked_progress(learner.pk, lesson.pk)
+        if mode not in progress.modes_visited:
+            progress.modes_visited = [*progress.modes_visited, mode]
+        progress.last_activity = timezone.now()
+        progress.save(update_fields=["modes_visited", "last_activity"])
+    return progress
+
+
+def record_practice(*, learner: Learner, question: Question, solved: bool) -> LessonProgress:
+    """A practice answer: counts the question as solved once, and the mode as visited."""
+    with transaction.atomic():
+        progress = _locked_progress(learner.pk, question.lesson_id)
+        if solved and question.key not in progress.practice_solved:
+            progress.practice_solved = [*progress.practice_solved, question.key]
+        if "practice" not in progress.modes_visited:
+            progress.modes_visited = [*progress.modes_visited, "practice"]
+        progress.last_activity = timezone.now()
+        progress.save(update_fields=["practice_solved", "modes_visited", "last_activity"])
+    return progress
+
+
+def record_test_result(*, attempt: TestAttempt, missed_question_ids: list[int]) -> None:
+    """A finished test: scores and strength, and a review card due now for each missed
+    question (one missed again is due again now). Runs inside the transaction that grades
+    the last answer, in two or three queries: the answer POST has a query budget."""
+    now = attempt.finished_at or timezone.now()
+    changes = {
+        "tests_taken": F("tests_taken") + 1,
+        "latest_score": attempt.score,
+        "latest_total": attempt.question_count,
+        "best_score": Greatest(Coalesce(F("best_score"), 0), attempt.score),
+        "strength": attempt.strength,
+        "last_activity": now,
+    }
+    if missed_question_ids:
+        changes["review_due_at"] = Least(Coalesce(F("review_due_at"), now), now)
+        ReviewCard.objects.bulk_create(
+            [ReviewCard(learner_id=attempt.learner_id, lesson_id=attempt.lesson_id,
+                        question_id=question_id, fsrs_state=scheduling.new_state(now), due=now)
+             for question_id in missed_question_ids],
+            update_conflicts=True,
+            unique_fields=["learner", "question"],
+            update_fields=["due"],
+        )  # fmt: skip
+    updated = LessonProgress.objects.filter(
+        learner_id=attempt.learner_id, lesson_id=attempt.lesson_id
+    ).update(**changes)
+    if not updated:  # started before progress existed (or merged away): make the row
+        _locked_progress(attempt.learner_id, attempt.lesson_id)
+        LessonProgress.objects.filter(
+            learner_id=attempt.learner_id, lesson_id=attempt.lesson_id
+        ).update(**changes)
+
+
+def _earliest_due(learner_id: int, lesson_id: int):
+    return ReviewCard.objects.filter(learner_id=learner_id, lesson_id=lesson_id).aggregate(
+        due=Min("due")
+    )["due"]
+
+
+def rate_card(*, learner: Learner, lesson_id: int, rating: str, section: Section | None = None,
+              card: ReviewCard | None = None) -> ReviewCard:  # fmt: skip
+    """Rate a flashcard (a fact or confusion section) or an existing review card.
+
+    The first rating of a section creates its card. The lesson's review due date follows.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        if card is None:
+            card, _ = ReviewCard.objects.select_for_update().get_or_create(
+                learner=learner, section=section,
+                defaults={"lesson_id": lesson_id, "fsrs_state": scheduling.new_state(now),
+                          "due": now},
+            )  # fmt: skip
+        else:
+            card = ReviewCard.objects.select_for_update().get(pk=card.pk, learner=learner)
+        card.fsrs_state, card.due = scheduling.review(card.fsrs_state, rating, now)
+        card.reps += 1
+        card.last_rating = int(scheduling.RATINGS[rating])
+        card.last_review = now
+        card.save()
+        progress = _locked_progress(learner.pk, card.lesson_id)
+        progress.review_due_at = _earliest_due(learner.pk, card.lesson_id)
+        progress.last_activity = now
+        progress.save(update_fields=["review_due_at", "last_activity"])
+    return card
+
+
+def award_pattern_master(*, learner: Learner, lesson: Lesson) -> LessonProgress:
+    with transaction.atomic():
+        progress = _locked_progress(learner.pk, lesson.pk)
+        if progress.pattern_master_at is None:
+            progress.pattern_master_at = timezone.now()
+        if "challenge" not in progress.modes_visited:
+            progress.modes_visited = [*progress.modes_visited, "challenge"]
+        progress.last_activity = timezone.now()
+        progress.save(update_fields=["pattern_master_at", "modes_visited", "last_activity"])
+    return progress
