@@ -25,6 +25,7 @@ TAG_ATTRS = re.compile(r'([\w-]+)=(?:"([^"]*)"|\'([^\']*)\')')
 INPUT_TAG = re.compile(r"<(input|textarea)\b[^>]*>", re.IGNORECASE)
 BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 QUESTION_OF = re.compile(r"Question (\d+) of (\d+)")
+MAIN_ELEMENT = re.compile(r"<main\b.*?</main>", re.IGNORECASE | re.DOTALL)
 ATTEMPT_URL = re.compile(r"^(?:https?://[^/]+)?(/tests/\d+/)$")
 
 
@@ -43,7 +44,7 @@ class FlowStats:
     problems: list[str] = field(default_factory=list)
 
     def note(self, problem: str) -> None:
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
+        if problem not in self.problems and len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append(problem)
 
     def merge(self, other: "FlowStats") -> None:
@@ -97,11 +98,18 @@ def answer_form(page: str) -> dict[str, str]:
     return form
 
 
-def question_number(page: str) -> tuple[int, int]:
+def gist(page: str, length: int = 160) -> str:
+    """The start of the page's main text, to say what an unexpected response was."""
+    main = MAIN_ELEMENT.search(page)
+    text = re.sub(r"<[^>]+>", " ", main[0] if main else page)
+    return " ".join(html.unescape(text).split())[:length]
+
+
+def is_last_question(page: str) -> bool:
+    """True on 'Question 10 of 10'; if the page stops saying so, the attempt page's
+    redirect to the result after the last answer ends the loop instead."""
     match = QUESTION_OF.search(page)
-    if not match:
-        raise FlowError("the question page does not say 'Question N of M'")
-    return int(match[1]), int(match[2])
+    return bool(match) and int(match[1]) >= int(match[2])
 
 
 # --- One virtual user -------------------------------------------------------------------
@@ -158,10 +166,9 @@ class VirtualUser:
                 if page.location.endswith("result/"):
                     return True
                 raise FlowError(f"the attempt page redirected to {page.location!r}")
-            number, total = question_number(page.text)
             form = answer_form(page.text)
             self._step("answer", "POST", f"{attempt_path}answer/", form=form, expect=303)
-            if number >= total:
+            if is_last_question(page.text):
                 return True
         raise FlowError(f"no result after {MAX_QUESTIONS} questions")
 
@@ -171,8 +178,7 @@ class VirtualUser:
         expected = expect if isinstance(expect, tuple) else (expect,)
         if reply.status not in expected:
             self.stats.unexpected[step, reply.status] += 1
-            snippet = " ".join(re.sub(r"<[^>]+>", " ", reply.text).split())[:160]
-            raise FlowError(f"{step}: {method} {path} -> {reply.status}: {snippet}")
+            raise FlowError(f"{step}: {method} {path} -> {reply.status}: {gist(reply.text)}")
         return reply
 
     def _out_of_time(self) -> bool:

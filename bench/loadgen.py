@@ -72,9 +72,7 @@ def parse_wrk(name: str, output: str) -> Measurement:
         p90=_duration_ms(latencies["90"]),
         p99=_duration_ms(latencies["99"]),
         bad=int(bad[1]) if bad else 0,
-        # wrk counts a server closing the connection after its response as a "read" error
-        # on some versions; refused connections, write errors and timeouts are real.
-        errors=sum(int(sockets[i]) for i in (1, 3, 4)) if sockets else 0,
+        errors=sum(int(count) for count in sockets.groups()) if sockets else 0,
     )
 
 

@@ -2,9 +2,10 @@
 
 `make bench` runs this as `.venv/bin/python bench/run.py`. In one run it:
 
-1. prepares an isolated site in a temporary directory: a fresh SQLite database (or the
-   DATABASE_URL / REDIS_URL from the environment, e.g. PostgreSQL and Redis), migrated and
-   loaded with `import_content`, and static files collected for the production storage;
+1. prepares an isolated site in a temporary directory: a fresh SQLite database, migrated
+   and loaded with `import_content`, and static files collected for the production storage
+   (DATABASE_URL and REDIS_URL, if set, are used instead, e.g. PostgreSQL and Redis: that
+   database is migrated and imported into, and keeps the learners and attempts of the run);
 2. starts gunicorn with 2 sync workers (DEBUG off) on a free port of 127.0.0.1 and waits
    for /healthz/;
 3. loads the bare view /ping/, the catalogue / and the lesson page with wrk (or, without
@@ -13,7 +14,8 @@
    through the no-JavaScript flow for --attempt-duration seconds, timing every answer POST;
 5. prints requests/s and p50/p90/p99 latency for each, the ratios to the bare view next to
    the budgets in QUALITY.md (lesson page >= 0.5, answer POST >= 0.25), and any failed
-   request or server error.
+   request or server error, with the CPU used by gunicorn, the load generator and other
+   processes (on a shared 2-core machine a busy neighbour skews everything).
 
 Only ratios measured in the same run mean anything: absolute figures vary from machine to
 machine and run to run. The exit status is 1 if a request failed or the server logged an
@@ -24,6 +26,7 @@ import argparse
 import signal
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import attempts
 import cpu
@@ -34,10 +37,19 @@ import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "production-readiness"
-TARGETS = (  # (label, path, show the ratio, budget): the bare view first, the yardstick
-    ("GET /ping/ (bare view)", "/ping/", False, None),
-    ("GET / (catalogue)", "/", True, None),
-    (f"GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", True, "lesson"),
+
+
+class Target(NamedTuple):
+    label: str
+    path: str
+    ratio: bool  # show its ratio to the bare view
+    budget: str | None  # a key of report.BUDGETS
+
+
+TARGETS = (  # the bare view first: it is the yardstick
+    Target("GET /ping/ (bare view)", "/ping/", ratio=False, budget=None),
+    Target("GET / (catalogue)", "/", ratio=True, budget=None),
+    Target(f"GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", ratio=True, budget="lesson"),
 )
 PREFLIGHT_REQUESTS = 4  # per target: warms both workers and checks the page answers 200
 
@@ -67,20 +79,26 @@ def preflight(port: int, path: str) -> None:
             if reply.status != 200:
                 print(f"!!! WARNING: GET {path} answered {reply.status} before the load began.")
                 return
+    except httpclient.TransportError as error:
+        print(f"!!! WARNING: {error}")
     finally:
         client.close()
 
 
-def measure_targets(site: stack.Site, args: argparse.Namespace, wrk: str | None):
-    """Load each URL in turn; returns one report row per URL, the bare view first."""
+def measure_targets(
+    site: stack.Site, args: argparse.Namespace, wrk: str | None
+) -> list[report.Row]:
+    """Load each URL in turn; one report row per URL, the bare view first."""
     rows = []
-    for label, path, show_ratio, budget in TARGETS:
-        preflight(site.port, path)
-        print(f"  {label}: {args.duration} s ...", flush=True)
+    for target in TARGETS:
+        preflight(site.port, target.path)
+        print(f"  {target.label}: {args.duration} s ...", flush=True)
         before = cpu.snapshot(site.pid)
-        figures = loadgen.measure(label, site.port, path, args.connections, args.duration, wrk)
+        figures = loadgen.measure(
+            target.label, site.port, target.path, args.connections, args.duration, wrk
+        )
         used = cpu.usage(before, cpu.snapshot(site.pid), figures.client_cpu or 0.0)
-        rows.append(report.Row(label, figures, show_ratio, budget, used))
+        rows.append(report.Row(target.label, figures, target.ratio, target.budget, used))
     return rows
 
 
@@ -97,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     # `kill` or a CI timeout must still reach the finally blocks that stop gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     wrk = None if args.python_client else loadgen.find_wrk()
-    client = f"wrk ({wrk})" if wrk else "a threaded Python client (wrk not found)"
+    why = "--python-client" if args.python_client else "wrk not found"
+    client = f"wrk ({wrk})" if wrk else f"a threaded Python client ({why})"
     setup = (
         f"load: {client}, {args.connections} connections x {args.duration} s per URL; "
         f"attempts: {args.users} users x {args.attempt_duration} s"
@@ -111,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     except stack.SetupError as error:
         print(f"!!! Benchmark setup failed: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("Interrupted: gunicorn stopped, temporary files removed.", file=sys.stderr)
+        return 130
     failed = report.print_report(site, setup, rows, flow, idle)
     return 1 if failed else 0
 
