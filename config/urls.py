@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
+    path("", include("progress.urls")),
+    path("accounts/", include("accounts.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),
     path("admin/", admin.site.urls),

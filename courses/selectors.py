@@ -1,5 +1,7 @@
 """Reads that pages share, each a fixed number of queries however big the course grows."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +22,19 @@ def catalogue(statuses: dict | None = None) -> list[Track]:
         for lesson in track.lessons.all():
             lesson.status = (statuses or {}).get(lesson.pk)
     return tracks
+
+
+def track_with_status(slug: str, statuses: dict):
+    """A track, its lessons each with `status`, and `strong_count`: two queries."""
+    track = get_object_or_404(Track.objects.prefetch_related("lessons"), slug=slug)
+    lessons = list(track.lessons.all())
+    for lesson in lessons:
+        lesson.status = statuses.get(lesson.pk)
+    track.lesson_list = lessons
+    track.strong_count = sum(
+        1 for each in lessons if each.status and each.status.strength == "strong"
+    )
+    return track
 
 
 def lesson_for_explanation(slug: str) -> Lesson:
@@ -56,3 +71,96 @@ def mode_page_context(request, lesson: Lesson, mode: str) -> dict:
         "current_mode": mode,
         "mode_links": lesson.mode_links(status.visited),
     }
+
+
+# --- Mode pages -------------------------------------------------------------------------
+
+
+def lesson_with_sections(slug: str, kinds: tuple, *, items: bool = False) -> Lesson:
+    """The lesson and its track with its sections of `kinds` in authored order as
+    `lesson.mode_sections` (with their items if asked): two queries, or three with items."""
+    sections = Section.objects.filter(kind__in=kinds)
+    if items:
+        sections = sections.prefetch_related(
+            Prefetch("items", queryset=SectionItem.objects.order_by("order", "id"))
+        )
+    queryset = Lesson.objects.select_related("track").prefetch_related(
+        Prefetch("sections", queryset=sections, to_attr="mode_sections")
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+VISUALIZE_KINDS = (Section.Kind.CONCEPT, Section.Kind.ANALOGY, Section.Kind.DIAGRAM)
+
+
+def lesson_for_visualize(slug: str) -> Lesson:
+    """The lesson with its concepts, analogy and diagram (with items) as `mode_sections`,
+    and its active diagram-quiz questions with options as `diagram_questions`: five
+    queries, whatever the size of the diagram or the bank."""
+    sections = Section.objects.filter(kind__in=VISUALIZE_KINDS).prefetch_related(
+        Prefetch("items", queryset=SectionItem.objects.order_by("order", "id"))
+    )
+    questions = (
+        Question.objects.active()
+        .filter(use=Question.Use.DIAGRAM)
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order", "id")))
+    )
+    queryset = Lesson.objects.select_related("track").prefetch_related(
+        Prefetch("sections", queryset=sections, to_attr="mode_sections"),
+        Prefetch("questions", queryset=questions, to_attr="diagram_questions"),
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+@dataclass(frozen=True)
+class Component:
+    """A box of the diagram, with what explains it: its concept section and the analogy
+    item that stands for the same concept (either may be missing)."""
+
+    key: str  # the concept key the box links to; "" for a box that links nowhere
+    box: SectionItem
+    concept: Section | None
+    counterpart: SectionItem | None
+
+
+@dataclass
+class Diagram:
+    section: Section
+    analogy: Section | None
+    groups: list[tuple[str, list[Component]]]
+
+    @property
+    def components(self) -> dict[str, Component]:
+        """The boxes that can be chosen, by concept key (the first box wins a repeated key)."""
+        chosen: dict[str, Component] = {}
+        for _, components in self.groups:
+            for component in components:
+                if component.key:
+                    chosen.setdefault(component.key, component)
+        return chosen
+
+
+def diagram_of(sections: list[Section]) -> Diagram | None:
+    """The lesson's first diagram, each box joined to its concept and analogy counterpart,
+    boxes grouped as authored; None when the lesson has no diagram. No queries: it reads
+    the sections and items already fetched."""
+    groups = group_sections(sections)
+    if not groups[Section.Kind.DIAGRAM]:
+        return None
+    section = groups[Section.Kind.DIAGRAM][0]
+    analogy = next(iter(groups[Section.Kind.ANALOGY]), None)
+    concepts = {concept.key: concept for concept in groups[Section.Kind.CONCEPT]}
+    counterparts: dict[str, SectionItem] = {}
+    for item in analogy.items.all() if analogy else ():
+        if item.link:
+            counterparts.setdefault(item.link, item)
+    grouped: dict[str, list[Component]] = {}
+    for box in section.items.all():
+        component = Component(
+            key=box.link if box.link in concepts else "",
+            box=box,
+            concept=concepts.get(box.link),
+            counterpart=counterparts.get(box.link),
+        )
+        grouped.setdefault(box.group, []).append(component)
+    return Diagram(section=section, analogy=analogy, groups=list(grouped.items()))

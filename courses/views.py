@@ -13,6 +13,13 @@ def catalogue(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "courses/catalogue.html", context)
 
 
+def track(request: HttpRequest, slug: str) -> TemplateResponse:
+    """One track's lessons with the learner's strength on each and a progress bar.
+    Models: Track, Lesson, LessonProgress. Template: courses/track.html."""
+    track = selectors.track_with_status(slug, statuses_by_lesson(request))
+    return TemplateResponse(request, "courses/track.html", {"track": track})
+
+
 def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
     """The full explanation: every section, the mode chooser, the test call to action and
     the practice questions. Models: Lesson, Section, Question. Template: courses/lesson.html."""

@@ -13,8 +13,6 @@ from quizzes.models import Question, TestAttempt
 from . import scheduling
 from .models import LessonProgress, ReviewCard
 
-CARD_KINDS = (Section.Kind.FACT, Section.Kind.CONFUSION)
-
 
 def _locked_progress(learner_id: int, lesson_id: int) -> LessonProgress:
     """The learner's progress row for a lesson, created if missing, locked for update."""

@@ -1,0 +1,83 @@
+"""Move a guest's progress into an account, without loss or duplicates.
+
+Called right after a guest signs up or logs in. Where both have something for the same
+lesson, they are combined: open tests (the account's stays open, the guest's is abandoned),
+progress summaries (unions, sums, the best and the latest), and review cards (the one
+reviewed more often wins).
+"""
+
+from django.db import transaction
+
+from progress.models import LessonProgress, ReviewCard
+from quizzes.models import TestAttempt
+
+from .models import Learner
+
+
+def merge_learners(*, guest: Learner, into: Learner) -> None:
+    if guest.pk == into.pk or not guest.is_guest:
+        return
+    with transaction.atomic():
+        # Lock both rows (in id order, so two merges cannot deadlock).
+        list(Learner.objects.select_for_update().filter(pk__in=[guest.pk, into.pk]).order_by("pk"))
+        _merge_attempts(guest, into)
+        _merge_progress(guest, into)
+        _merge_cards(guest, into)
+        for merge in EXTRA_MERGES:
+            merge(guest, into)
+        guest.delete()
+
+
+# Apps with more learner-owned rows add a function(guest, into) here.
+EXTRA_MERGES: list = []
+
+
+def _merge_attempts(guest: Learner, into: Learner) -> None:
+    open_status = TestAttempt.Status.IN_PROGRESS
+    busy = TestAttempt.objects.filter(learner=into, status=open_status).values("lesson_id")
+    TestAttempt.objects.filter(learner=guest, status=open_status, lesson_id__in=busy).update(
+        status=TestAttempt.Status.ABANDONED
+    )
+    TestAttempt.objects.filter(learner=guest).update(learner=into)
+
+
+def _merge_progress(guest: Learner, into: Learner) -> None:
+    theirs = {p.lesson_id: p for p in LessonProgress.objects.filter(learner=into)}
+    for mine in LessonProgress.objects.filter(learner=guest):
+        target = theirs.get(mine.lesson_id)
+        if target is None:
+            mine.learner = into
+            mine.save(update_fields=["learner"])
+            continue
+        newer = mine if mine.last_activity > target.last_activity else target
+        target.modes_visited = sorted(set(target.modes_visited) | set(mine.modes_visited))
+        target.practice_solved = sorted(set(target.practice_solved) | set(mine.practice_solved))
+        target.tests_taken += mine.tests_taken
+        scores = [s for s in (target.best_score, mine.best_score) if s is not None]
+        target.best_score = max(scores, default=None)
+        if newer.latest_score is not None:
+            target.latest_score, target.latest_total = newer.latest_score, newer.latest_total
+            target.strength = newer.strength
+        dues = [d for d in (target.review_due_at, mine.review_due_at) if d is not None]
+        target.review_due_at = min(dues, default=None)
+        masters = [d for d in (target.pattern_master_at, mine.pattern_master_at) if d is not None]
+        target.pattern_master_at = min(masters, default=None)
+        target.last_activity = newer.last_activity
+        mine.delete()
+        target.save()
+
+
+def _merge_cards(guest: Learner, into: Learner) -> None:
+    theirs = {(c.section_id, c.question_id): c for c in ReviewCard.objects.filter(learner=into)}
+    for mine in ReviewCard.objects.filter(learner=guest):
+        twin = theirs.get((mine.section_id, mine.question_id))
+        if twin is not None:
+            if (mine.reps, mine.last_review or mine.created_at) <= (
+                twin.reps,
+                twin.last_review or twin.created_at,
+            ):
+                mine.delete()
+                continue
+            twin.delete()
+        mine.learner = into
+        mine.save(update_fields=["learner"])

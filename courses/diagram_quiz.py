@@ -1,0 +1,71 @@
+"""The Visualize mode's diagram quiz: a few questions answered on one form, graded at once.
+
+The judging itself is the test's (`quizzes.grading.grade`); this module only pairs each
+question with the learner's answer and says, per question, what was chosen and what was
+right, for the result. Nothing here runs before the learner submits.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizzes.grading import grade
+
+QUIZ_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    selected: list[int] = field(default_factory=list)  # option ids
+    typed: str = ""  # a code-output answer
+
+
+@dataclass(frozen=True)
+class ReviewedOption:
+    option: Any
+    chosen: bool
+
+    @property
+    def is_correct(self) -> bool:
+        return self.option.is_correct
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    number: int
+    question: Any
+    answer: Answer
+    is_right: bool
+    # The options worth showing after grading: the learner's choices and the right ones.
+    shown: list[ReviewedOption]
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    results: list[QuestionResult]
+
+    @property
+    def score(self) -> int:
+        return sum(result.is_right for result in self.results)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+
+def grade_quiz(questions: list, answers: list[Answer]) -> QuizResult:
+    """Grade one answer per question; each question carries its options as `options.all()`."""
+    if len(questions) != len(answers):
+        raise ValueError("one answer per question")
+    results = []
+    for number, (question, answer) in enumerate(zip(questions, answers, strict=True), start=1):
+        options = list(question.options.all())
+        correct = {option.pk for option in options if option.is_correct}
+        selected = set(answer.selected)
+        shown = [
+            ReviewedOption(option, chosen=option.pk in selected)
+            for option in options
+            if option.pk in selected or option.is_correct
+        ]
+        is_right = grade(question, correct, answer.selected, answer.typed)
+        results.append(QuestionResult(number, question, answer, is_right, shown))
+    return QuizResult(results)

@@ -1,0 +1,137 @@
+"""Four learning modes of a lesson — Deep dive, Why it matters, Visualize and Analogy — and
+"Mark this mode as done".
+
+GET only reads. A learner's visit is recorded by POST: the "Mark this mode as done" button
+on the reading modes, and a graded diagram quiz or matching exercise. Graded input is
+validated by a form first; anything odd is a 400 with a message and writes nothing. With
+htmx a page answers with one of its partials; without JavaScript, with the whole page.
+"""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.learners import get_or_create_learner
+from progress.services import record_mode_visit
+
+from . import selectors
+from .diagram_quiz import QUIZ_LENGTH, grade_quiz
+from .forms import ComponentForm, DiagramQuizForm, MatchingForm
+from .matching import grade_matches, shuffled_counterparts
+from .models import Lesson, Section
+from .modes import MODES_BY_SLUG, mode_url
+
+
+def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, context: dict,
+          status: int = 200) -> TemplateResponse:  # fmt: skip
+    """A mode page: its content, the lesson's header and the chooser with `mode` current."""
+    context = {
+        **selectors.mode_page_context(request, lesson, mode),
+        "mode": MODES_BY_SLUG[mode],
+        "minutes": lesson.minutes_for(mode),
+        **context,
+    }
+    context["mode_done"] = mode in context["status"].visited
+    return TemplateResponse(request, template, context, status=status)
+
+
+def _partial(request: HttpRequest) -> bool:
+    """htmx asked for a fragment (a history restore wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _record_visit(request: HttpRequest, lesson: Lesson, mode: str) -> None:
+    record_mode_visit(learner=get_or_create_learner(request), lesson=lesson, mode=mode)
+
+
+def deep_dive(request: HttpRequest, slug: str) -> TemplateResponse:
+    """What it is, why it matters, where it fits and a mental model.
+    Models: Lesson, Section (deep_dive). Template: courses/modes/deep_dive.html."""
+    lesson = selectors.lesson_with_sections(slug, (Section.Kind.DEEP_DIVE,))
+    context = {"sections": lesson.mode_sections}
+    return _page(request, lesson, "deep-dive", "courses/modes/deep_dive.html", context)
+
+
+def why_it_matters(request: HttpRequest, slug: str) -> TemplateResponse:
+    """Use cases: scenario, problem and solution, then the code before and after.
+    Models: Lesson, Section (use_case), SectionItem. Template: courses/modes/why_it_matters.html."""
+    lesson = selectors.lesson_with_sections(slug, (Section.Kind.USE_CASE,), items=True)
+    context = {"sections": lesson.mode_sections}
+    return _page(request, lesson, "why-it-matters", "courses/modes/why_it_matters.html", context)
+
+
+VISUALIZE = "courses/modes/visualize.html"
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def visualize(request: HttpRequest, slug: str) -> TemplateResponse:
+    """The diagram to explore (`?component=<key>` opens a box's panel; htmx swaps only the
+    panel), then the diagram quiz, graded on POST.
+    Models: Lesson, Section, SectionItem, Question, Option. Template: courses/modes/visualize.html."""
+    lesson = selectors.lesson_for_visualize(slug)
+    diagram = selectors.diagram_of(lesson.mode_sections)
+    questions = lesson.diagram_questions[:QUIZ_LENGTH]
+    context = {"diagram": diagram, "questions": questions, "component": None}
+    if request.method == "POST":
+        form = DiagramQuizForm(request.POST, questions=questions)
+        if not form.is_valid():
+            context["quiz_form"] = form
+            template = f"{VISUALIZE}#quiz" if _partial(request) else VISUALIZE
+            return _page(request, lesson, "visualize", template, context, status=400)
+        _record_visit(request, lesson, "visualize")
+        context["quiz_result"] = grade_quiz(questions, form.answers)
+        template = f"{VISUALIZE}#quiz" if _partial(request) else VISUALIZE
+        return _page(request, lesson, "visualize", template, context)
+
+    components = diagram.components if diagram else {}
+    chooser = ComponentForm(request.GET, keys=list(components))
+    status = 200 if chooser.is_valid() else 400
+    if status == 200:
+        context["component"] = components.get(chooser.cleaned_data["component"])
+    context["component_form"] = chooser
+    context["quiz_form"] = DiagramQuizForm(questions=questions)
+    template = f"{VISUALIZE}#panel_swap" if _partial(request) else VISUALIZE
+    return _page(request, lesson, "visualize", template, context, status=status)
+
+
+ANALOGY = "courses/modes/analogy.html"
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def analogy(request: HttpRequest, slug: str) -> TemplateResponse:
+    """The analogy's story, then matching each concept to its counterpart, graded on POST.
+    Models: Lesson, Section (analogy), SectionItem. Template: courses/modes/analogy.html."""
+    lesson = selectors.lesson_with_sections(slug, (Section.Kind.ANALOGY,), items=True)
+    section = next(iter(lesson.mode_sections), None)
+    concepts = list(section.items.all()) if section else []
+    offered = shuffled_counterparts(concepts, lesson.pk)
+    context = {"section": section, "offered": offered, "can_match": len(concepts) > 1}
+    data = request.POST if request.method == "POST" else None
+    form = MatchingForm(data, concepts=concepts, offered=offered)
+    context["form"] = form
+    if request.method == "GET":
+        return _page(request, lesson, "analogy", ANALOGY, context)
+    template = f"{ANALOGY}#matching" if _partial(request) else ANALOGY
+    if not context["can_match"] or not form.is_valid():
+        return _page(request, lesson, "analogy", template, context, status=400)
+    _record_visit(request, lesson, "analogy")
+    context["result"] = grade_matches(concepts, offered, form.picks)
+    return _page(request, lesson, "analogy", template, context)
+
+
+@require_POST
+def mode_done(request: HttpRequest, slug: str, mode: str) -> HttpResponse:
+    """Mark a mode of a lesson as done (a visit), then go back to that mode's page.
+    Models: Lesson, LessonProgress. Template (unknown mode): courses/modes/unknown_mode.html."""
+    known = MODES_BY_SLUG.get(mode)
+    if known is None or not known.per_lesson:
+        context = {"mode_slug": mode, "lesson": get_object_or_404(Lesson, slug=slug)}
+        return TemplateResponse(request, "courses/modes/unknown_mode.html", context, status=400)
+    lesson = get_object_or_404(Lesson, slug=slug)
+    _record_visit(request, lesson, known.slug)
+    url = mode_url(known, lesson.slug) or lesson.get_absolute_url()
+    return HttpResponseRedirect(f"{url.split('#')[0]}#mode-done", status=303)

@@ -1,0 +1,130 @@
+"""Flashcards for one lesson and spaced review across all lessons, both scheduled by FSRS.
+
+A card's back is inside a native <details>, so revealing needs no JavaScript; rating is a
+POST. With htmx only the card is swapped; without it, POST → redirect → GET.
+"""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.learners import current_learner_id, get_or_create_learner
+from courses.models import Lesson, Section
+from courses.selectors import mode_page_context
+
+from . import scheduling, selectors, services
+from .forms import RatingForm
+from .models import ReviewCard
+from .strength import RULE
+
+
+def _card_context(flashcard, now) -> dict:
+    state = flashcard.card.fsrs_state if flashcard and flashcard.card else None
+    buttons = []
+    if flashcard:
+        due_after = scheduling.preview(state, now)
+        buttons = [(name, label, scheduling.describe_interval(due_after[name], now))
+                   for name, label in scheduling.RATING_LABELS]  # fmt: skip
+    return {"flashcard": flashcard, "buttons": buttons}
+
+
+def _respond(request, template: str, context: dict, status: int = 200) -> TemplateResponse:
+    name = f"{template}#card" if request.htmx else template
+    return TemplateResponse(request, name, context, status=status)
+
+
+@never_cache
+@require_GET
+def flashcards(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lesson's key facts and confusions as cards, and the whole deck as a cheat sheet."""
+    lesson = get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+    return _respond(request, "progress/flashcards.html", _flashcards_context(request, lesson))
+
+
+def _flashcards_context(request, lesson, form=None) -> dict:
+    now = timezone.now()
+    deck = selectors.lesson_deck(current_learner_id(request), lesson)
+    current = selectors.next_in_deck(deck, now)
+    upcoming = min((f.card.due for f in deck if f.card), default=None)
+    return {
+        **mode_page_context(request, lesson, "flashcards"),
+        **_card_context(current, now),
+        "deck": deck,
+        "due_count": sum(1 for f in deck if f.is_due(now)),
+        "next_due": upcoming,
+        "now": now,
+        "form": form,
+        "rate_url": reverse("progress:rate-flashcard", args=[lesson.slug]),
+    }
+
+
+@require_POST
+def rate_flashcard(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        context = _flashcards_context(request, lesson, form=form)
+        return _respond(request, "progress/flashcards.html", context, status=400)
+    section = get_object_or_404(
+        Section, lesson=lesson, key=form.cleaned_data["card"], kind__in=selectors.FLASHCARD_KINDS
+    )
+    learner = get_or_create_learner(request)
+    services.rate_card(learner=learner, lesson_id=lesson.pk, section=section,
+                       rating=form.cleaned_data["rating"])  # fmt: skip
+    services.record_mode_visit(learner=learner, lesson=lesson, mode="flashcards")
+    if request.htmx:
+        return _respond(request, "progress/flashcards.html", _flashcards_context(request, lesson))
+    return HttpResponseRedirect(reverse("progress:flashcards", args=[lesson.slug]), status=303)
+
+
+@never_cache
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """Due cards and missed questions from every lesson, interleaved."""
+    return _respond(request, "progress/review.html", _review_context(request))
+
+
+def _review_context(request, form=None) -> dict:
+    now = timezone.now()
+    learner_id = current_learner_id(request)
+    due = selectors.due_review(learner_id, now)
+    current = due[0] if due else None
+    return {
+        **_card_context(current, now),
+        "due_count": len(due),
+        "lessons_due": sorted({f.card.lesson.title for f in due}),
+        "next_due": None if due else selectors.next_due_card(learner_id, now),
+        "now": now,
+        "form": form,
+        "rate_url": reverse("progress:rate-review"),
+    }
+
+
+@require_POST
+def rate_review(request: HttpRequest) -> HttpResponse:
+    form = RatingForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["card"].isdigit():
+        form.is_valid() and form.add_error("card", "Which card?")
+        return _respond(request, "progress/review.html", _review_context(request, form), 400)
+    learner_id = current_learner_id(request)
+    card = get_object_or_404(
+        ReviewCard, pk=int(form.cleaned_data["card"][:18]), learner_id=learner_id
+    )
+    services.rate_card(learner=card.learner, lesson_id=card.lesson_id, card=card,
+                       rating=form.cleaned_data["rating"])  # fmt: skip
+    if request.htmx:
+        return _respond(request, "progress/review.html", _review_context(request))
+    return HttpResponseRedirect(reverse("progress:review"), status=303)
+
+
+@never_cache
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every lesson's strength and latest score, scores over time, what is due, and where
+    to continue. Models: Lesson, LessonProgress, TestAttempt, ReviewCard."""
+    context = {"board": selectors.dashboard(request), "rule": RULE, "now": timezone.now()}
+    return TemplateResponse(request, "progress/dashboard.html", context)
