@@ -10,6 +10,7 @@ from django.db import transaction
 
 from progress.models import LessonProgress, ReviewCard
 from quizzes.models import TestAttempt
+from quizzes.question_cache import forget_draws
 
 from .models import Learner
 
@@ -38,7 +39,12 @@ def _merge_attempts(guest: Learner, into: Learner) -> None:
     TestAttempt.objects.filter(learner=guest, status=open_status, lesson_id__in=busy).update(
         status=TestAttempt.Status.ABANDONED
     )
+    moved = list(TestAttempt.objects.filter(learner=guest).values_list("pk", flat=True))
     TestAttempt.objects.filter(learner=guest).update(learner=into)
+    # Their cached draws name the guest as owner: forget them now, and again once the move
+    # is committed, in case a request cached one in between.
+    forget_draws(moved)
+    transaction.on_commit(lambda: forget_draws(moved))
 
 
 def _merge_progress(guest: Learner, into: Learner) -> None:

@@ -110,7 +110,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins, so concurrent requests wait
     # for each other instead of failing with "database is locked" half-way through.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL lets readers carry on while one request writes, and commits without a full sync.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -125,6 +130,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Cached pages carry the release in their keys, so a deploy never serves stale markup.
+RELEASE_ID = os.environ.get("RELEASE_ID", "dev")
 
 # Sessions live in the database with the cache in front: app servers share them with no
 # sticky sessions, and a cache restart logs nobody out.

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from quizzes.admin import QuestionInline
 
+from .admin_base import TouchesLessonAdmin
 from .models import Lesson, Section, SectionItem, Track
 
 
@@ -63,7 +64,7 @@ class SectionItemInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(TouchesLessonAdmin):
     list_display = ["heading", "kind", "lesson", "order"]
     list_filter = ["kind", "lesson"]
     search_fields = ["heading", "body", "key"]

@@ -4,6 +4,9 @@ Option ids from another question, values that are not on offer, non-integers and
 keys are all refused here with a message a person can act on; the views answer 400.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 
 from quizzes.forms import INVISIBLE
@@ -11,6 +14,15 @@ from quizzes.grading import MAX_TYPED_ANSWER
 
 from .diagram_quiz import Answer
 from .matching import letter, plain_text
+
+
+@dataclass
+class QuizRow:
+    number: int
+    question: Any
+    field: forms.BoundField
+    options: list[tuple[Any, bool]]  # (option, checked)
+    typed: str
 
 
 class ComponentForm(forms.Form):
@@ -106,12 +118,17 @@ class DiagramQuizForm(forms.Form):
                 answers.append(Answer(typed=value))
         return answers
 
-    def rows(self) -> list[tuple]:
-        """(number, question, bound field) for the template, in order."""
-        return [
-            (number, question, self[f"question-{number}"])
-            for number, question in enumerate(self.questions, start=1)
-        ]
+    def rows(self) -> list[QuizRow]:
+        """Each question with its field and options, marking what the learner had chosen
+        when the form comes back with an error."""
+        rows = []
+        for number, question in enumerate(self.questions, start=1):
+            field = self[f"question-{number}"]
+            submitted = set(self.data.getlist(field.html_name)) if self.is_bound else set()
+            options = [(option, str(option.pk) in submitted) for option in question.options.all()]
+            typed = next(iter(submitted), "") if question.is_typed else ""
+            rows.append(QuizRow(number, question, field, options, typed))
+        return rows
 
 
 class MatchingForm(forms.Form):
@@ -130,6 +147,7 @@ class MatchingForm(forms.Form):
                 label=concept.label,
                 choices=choices,
                 coerce=int,
+                widget=forms.Select(attrs={"class": "match-select"}),
                 error_messages={
                     "required": f"Choose a counterpart for “{concept.label}”.",
                     "invalid_choice": f"“{concept.label}”: choose one of the counterparts shown.",

@@ -10,7 +10,7 @@ htmx a page answers with one of its partials; without JavaScript, with the whole
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.learners import get_or_create_learner
@@ -46,6 +46,7 @@ def _record_visit(request: HttpRequest, lesson: Lesson, mode: str) -> None:
     record_mode_visit(learner=get_or_create_learner(request), lesson=lesson, mode=mode)
 
 
+@require_GET
 def deep_dive(request: HttpRequest, slug: str) -> TemplateResponse:
     """What it is, why it matters, where it fits and a mental model.
     Models: Lesson, Section (deep_dive). Template: courses/modes/deep_dive.html."""
@@ -54,6 +55,7 @@ def deep_dive(request: HttpRequest, slug: str) -> TemplateResponse:
     return _page(request, lesson, "deep-dive", "courses/modes/deep_dive.html", context)
 
 
+@require_GET
 def why_it_matters(request: HttpRequest, slug: str) -> TemplateResponse:
     """Use cases: scenario, problem and solution, then the code before and after.
     Models: Lesson, Section (use_case), SectionItem. Template: courses/modes/why_it_matters.html."""

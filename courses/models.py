@@ -6,8 +6,10 @@ rendered in `save()`; pages only ever print the HTML.
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .markdown import render_inline, render_markdown
+from .page_cache import bump_content_version
 from .modes import mode_links
 
 
@@ -22,6 +24,10 @@ class Track(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_content_version()
 
 
 class Lesson(models.Model):
@@ -47,9 +53,16 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):
         self.introduction_html = render_markdown(self.introduction)
         super().save(*args, **kwargs)
+        bump_content_version()  # cached pages show the change
 
     def get_absolute_url(self):
         return reverse("courses:lesson", args=[self.slug])
+
+    @classmethod
+    def touch(cls, lesson_id: int) -> None:
+        """Mark a lesson's content as changed: its cached page is rendered anew."""
+        cls.objects.filter(pk=lesson_id).update(updated_at=timezone.now())
+        bump_content_version()
 
     def minutes_for(self, mode: str) -> int | None:
         return self.minutes.get(mode)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from progress.selectors import lesson_status
@@ -37,20 +37,26 @@ def track_with_status(slug: str, statuses: dict):
     return track
 
 
-def lesson_for_explanation(slug: str) -> Lesson:
-    """The lesson with its explanation sections, their items, and its practice questions
-    with options: five queries, whatever the number of sections."""
+def lesson_header(slug: str) -> Lesson:
+    """The lesson and its track, for a page's header: one query."""
+    return get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+
+
+def load_explanation(lesson: Lesson) -> Lesson:
+    """Attach the explanation sections with their items, and the practice questions with
+    their options: four queries, whatever the number of sections."""
     sections = Section.objects.filter(kind__in=Section.EXPLANATION_KINDS).prefetch_related(
         Prefetch("items", queryset=SectionItem.objects.order_by("order", "id"))
     )
     practice = Question.objects.practice().prefetch_related(
-        Prefetch("options", queryset=Option.objects.select_related("confusion"))
+        Prefetch("options", queryset=Option.objects.order_by("order", "id"))
     )
-    queryset = Lesson.objects.select_related("track").prefetch_related(
+    prefetch_related_objects(
+        [lesson],
         Prefetch("sections", queryset=sections, to_attr="explanation_sections"),
         Prefetch("questions", queryset=practice, to_attr="practice_questions"),
     )
-    return get_object_or_404(queryset, slug=slug)
+    return lesson
 
 
 def group_sections(sections: list[Section]) -> dict[str, list[Section]]:

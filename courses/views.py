@@ -4,8 +4,11 @@ from django.template.response import TemplateResponse
 from progress.selectors import statuses_by_lesson
 
 from . import selectors
+from .page_cache import cache_for_visitors
+from .rendering import lesson_body_html
 
 
+@cache_for_visitors
 def catalogue(request: HttpRequest) -> TemplateResponse:
     """Every track and its lessons with the learner's strength on each.
     Models: Track, Lesson, LessonProgress. Template: courses/catalogue.html."""
@@ -20,12 +23,13 @@ def track(request: HttpRequest, slug: str) -> TemplateResponse:
     return TemplateResponse(request, "courses/track.html", {"track": track})
 
 
+@cache_for_visitors
 def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
     """The full explanation: every section, the mode chooser, the test call to action and
     the practice questions. Models: Lesson, Section, Question. Template: courses/lesson.html."""
-    lesson = selectors.lesson_for_explanation(slug)
+    lesson = selectors.lesson_header(slug)
     context = {
         **selectors.mode_page_context(request, lesson, "explanation"),
-        "sections": selectors.group_sections(lesson.explanation_sections),
+        "body_html": lesson_body_html(lesson),
     }
     return TemplateResponse(request, "courses/lesson.html", context)

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
+from courses.admin_base import TouchesLessonAdmin
+
 from .models import Option, Question, TestAttempt
 from .validation import check_code_output, check_options
 
@@ -55,7 +57,7 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TouchesLessonAdmin):
     form = QuestionForm
     list_display = ["key", "lesson", "use", "kind", "difficulty", "is_active"]
     list_filter = ["lesson", "use", "kind", "difficulty", "is_active"]

@@ -94,3 +94,70 @@ class AnswerForm(forms.Form):
     @property
     def typed(self) -> str:
         return self.cleaned_data.get("answer", "")
+
+
+class PracticeStepForm(forms.Form):
+    """Which practice question a POST is about, and which button was pressed. The answer
+    itself is checked by AnswerForm."""
+
+    ACTIONS = [("answer", "Check answer"), ("hint", "Show a hint"), ("reveal", "Show the solution")]
+
+    question = forms.TypedChoiceField(coerce=int)
+    # Enter in a text box submits without a button's value: that is "Check answer".
+    action = forms.ChoiceField(choices=ACTIONS, required=False)
+    hint = forms.BooleanField(required=False)  # the hint is already on screen: keep it there
+
+    def __init__(self, data, *, question_ids: list[int]):
+        super().__init__(data)
+        self.fields["question"].choices = [(pk, pk) for pk in question_ids]
+        self.fields["question"].error_messages["invalid_choice"] = (
+            "That question is not in this lesson’s practice set."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("question", "action", "hint"):
+            if len(self.data.getlist(name)) > 1:
+                raise forms.ValidationError("Each field can be sent once.", code="repeated")
+        cleaned["action"] = cleaned.get("action") or "answer"
+        return cleaned
+
+
+class ChallengeStepForm(forms.Form):
+    """A challenge POST: the action, and where the page was when the form was drawn — the
+    run, the problem number and the run's step (its sequence token)."""
+
+    ACTIONS = [
+        ("start_run", "Start the challenge"),
+        ("restart", "Restart the run"),
+        ("start", "Start problem"),
+        ("answer", "Submit answer"),
+        ("hint", "Show a hint"),
+        ("give_up", "Show the solution"),
+        ("extend", "I need extended time"),
+    ]
+    NEEDS_RUN = {"restart", "start", "answer", "hint", "give_up", "extend"}
+    NEEDS_PROBLEM = {"start", "answer", "hint", "give_up"}
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    run = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    number = forms.IntegerField(required=False, min_value=1, max_value=100)
+    step = forms.IntegerField(required=False, min_value=0, max_value=2**31)
+    extended = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            if len(self.data.getlist(name)) > 1:
+                raise forms.ValidationError("Each field can be sent once.", code="repeated")
+        action = cleaned.get("action")
+        needed = []
+        if action in self.NEEDS_RUN:
+            needed.append("run")
+        if action in self.NEEDS_PROBLEM:
+            needed += ["number", "step"]
+        if any(cleaned.get(name) is None for name in needed):
+            raise forms.ValidationError(
+                "This form is incomplete. Reload the page and try again.", code="incomplete"
+            )
+        return cleaned

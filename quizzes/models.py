@@ -1,7 +1,11 @@
-"""Questions and their options: a lesson's practice set, test bank and mode quizzes."""
+"""Questions and their options: a lesson's practice set, test bank and mode quizzes; the
+graded test's attempts, and the timed challenge's runs."""
+
+from datetime import timedelta
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.utils import timezone
 
 from courses.markdown import render_inline, render_markdown
 from courses.models import Lesson, Section
@@ -18,6 +22,9 @@ class QuestionQuerySet(models.QuerySet):
 
     def test_bank(self):
         return self.active().filter(use=Question.Use.TEST)
+
+    def challenge(self):
+        return self.active().filter(use=Question.Use.CHALLENGE)
 
 
 class Question(models.Model):
@@ -225,3 +232,143 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.slot} ({'right' if self.is_correct else 'wrong'})"
+
+
+class ChallengeRun(models.Model):
+    """One learner's timed run through a lesson's challenge problems.
+
+    `step` counts every change to the run or its problems; each form on the page carries
+    the step it was drawn at, so a replayed, stale or double-clicked form is recognised
+    (the step has moved on) and changes nothing.
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        FINISHED = "finished", "Finished"
+        ABANDONED = "abandoned", "Abandoned"
+
+    learner = models.ForeignKey(
+        "accounts.Learner", on_delete=models.CASCADE, related_name="challenge_runs"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="challenge_runs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    extended = models.BooleanField(
+        default=False, help_text="Extended time: every limit doubled (WCAG 2.2.1)."
+    )
+    # Index of the problem being answered, or the next one to start; equals the number of
+    # problems once all are done.
+    position = models.PositiveSmallIntegerField(default=0)
+    problem_count = models.PositiveSmallIntegerField()
+    # Still on course for Pattern Master: no miss, no second attempt, no hint, no timeout.
+    clean = models.BooleanField(default=True)
+    step = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson"],
+                condition=models.Q(status="in_progress"),
+                name="one_open_challenge_per_learner_and_lesson",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__lte=models.F("problem_count")),
+                name="challenge_position_within_problems",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "lesson", "-started_at"])]
+
+    def __str__(self):
+        return f"Challenge of {self.lesson_id} by learner {self.learner_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def time_factor(self) -> int:
+        return 2 if self.extended else 1
+
+
+class ChallengeProblem(models.Model):
+    """A challenge question in a run, at its position (0-based), with its own clock."""
+
+    MAX_ATTEMPTS = 2
+
+    run = models.ForeignKey(ChallengeRun, on_delete=models.CASCADE, related_name="problems")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    seconds = models.PositiveIntegerField(help_text="The time allowed, before extended time.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    hint_used = models.BooleanField(default=False)
+    solved = models.BooleanField(default=False)
+    timed_out = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The last answer sent, for the review.
+    selected_options = models.JSONField(default=list, blank=True)
+    typed_answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "position"], name="one_problem_per_challenge_position"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "question"], name="question_once_per_challenge_run"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempts__lte=2), name="challenge_attempts_at_most_two"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_at__isnull=True, deadline__isnull=True)
+                | models.Q(started_at__isnull=False, deadline__isnull=False),
+                name="challenge_clock_has_start_and_deadline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(solved=False) | models.Q(attempts__gte=1, timed_out=False),
+                name="challenge_solved_by_an_answer_in_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id}#{self.position + 1}"
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    @property
+    def is_started(self) -> bool:
+        return self.started_at is not None
+
+    @property
+    def is_done(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def attempts_left(self) -> int:
+        return self.MAX_ATTEMPTS - self.attempts
+
+    @property
+    def is_clean(self) -> bool:
+        """Solved at the first attempt, in time, without the hint."""
+        return self.solved and self.attempts == 1 and not self.hint_used
+
+    @property
+    def outcome(self) -> str:
+        """solved, timed_out, gave_up or missed (two wrong answers); "" while open."""
+        if not self.is_done:
+            return ""
+        if self.solved:
+            return "solved"
+        if self.timed_out:
+            return "timed_out"
+        return "missed" if self.attempts >= self.MAX_ATTEMPTS else "gave_up"
+
+    def limit(self, factor: int) -> timedelta:
+        return timedelta(seconds=self.seconds * factor)

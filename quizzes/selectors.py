@@ -1,5 +1,6 @@
-"""Reads for the test pages. Every lookup is scoped to the learner: another learner's
-attempt is simply not found (404), never "forbidden", so ids reveal nothing."""
+"""Reads for the test and challenge pages. Every lookup is scoped to the learner: another
+learner's attempt or run is simply not found (404), never "forbidden", so ids reveal
+nothing."""
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
@@ -7,7 +8,7 @@ from django.http import Http404, HttpRequest
 from accounts.learners import current_learner_id
 
 from .drawing import shuffled_options
-from .models import AttemptQuestion, Option, TestAttempt
+from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, Option, TestAttempt
 
 
 def attempt_for(request: HttpRequest, attempt_id: int) -> TestAttempt:
@@ -82,3 +83,58 @@ def with_review(slot: AttemptQuestion) -> AttemptQuestion:
     slot.chosen = [option for option in slot.options if option.pk in selected]
     slot.confusions = [o.confusion for o in slot.chosen if o.confusion_id and not o.is_correct]
     return slot
+
+
+# --- Challenge runs ----------------------------------------------------------------------
+
+
+def _problems_with_options(queryset) -> list[ChallengeProblem]:
+    return list(
+        queryset.select_related("question").prefetch_related(
+            Prefetch("question__options", queryset=Option.objects.select_related("confusion"))
+        )
+    )
+
+
+def latest_challenge_run(request: HttpRequest, lesson) -> ChallengeRun | None:
+    """The learner's open challenge run on the lesson, else their latest finished one, with
+    its problems (`run.problem_list`), questions and options: three queries. None for a
+    visitor who has none (abandoned runs are never shown again)."""
+    learner_id = current_learner_id(request)
+    if learner_id is None:
+        return None
+    run = (
+        ChallengeRun.objects.filter(learner_id=learner_id, lesson=lesson)
+        .exclude(status=ChallengeRun.Status.ABANDONED)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if run is not None:
+        run.lesson = lesson
+        run.problem_list = _problems_with_options(run.problems.all())
+        for problem in run.problem_list:
+            problem.run = run
+    return run
+
+
+def locked_challenge_run(learner_id: int | None, lesson_id: int, run_id: int) -> ChallengeRun:
+    """The learner's run of the lesson with its problems (`run.problem_list`, with
+    questions and options), the run row locked for update: two queries. Call it inside
+    `transaction.atomic`. Another learner's run, another lesson's, or none: 404.
+
+    Only the run row is locked. Every write to a problem locks its run first, so the run
+    lock guards its problems too, and there is one lock order: no deadlocks.
+    """
+    problems = _problems_with_options(
+        ChallengeProblem.objects.select_related("run__lesson", "run__learner")
+        .select_for_update(of=("run",))
+        .filter(run_id=run_id, run__learner_id=learner_id, run__lesson_id=lesson_id)
+        .order_by("position")
+    )
+    if not problems:
+        raise Http404("No such challenge run.")
+    run = problems[0].run
+    run.problem_list = problems
+    for problem in problems:
+        problem.run = run
+    return run

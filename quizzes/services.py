@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Learner
@@ -19,6 +20,7 @@ from progress.strength import Tally, strength_of
 from .drawing import draw_test_questions
 from .grading import grade
 from .models import AttemptQuestion, Option, Question, Response, TestAttempt
+from .question_cache import Draw
 
 
 class TestUnavailable(Exception):
@@ -72,62 +74,58 @@ class Outcome:
     """What happened to a submitted answer."""
 
     status: str  # "graded", "already_answered", "out_of_order", "closed"
-    attempt: TestAttempt
+    attempt: TestAttempt | None  # None when graded and still open: nothing was loaded
     position: int  # the position the form was for
     response: Response | None = None
     message: str = ""
 
 
 def submit_answer(
-    *,
-    attempt: TestAttempt,
-    slot: AttemptQuestion,
-    options: list[Option],
-    selected: list[int],
-    typed: str,
-) -> Outcome:
-    """Grade the answer to the question in `slot`, once.
+    *, draw: Draw, position: int, question: Question, options: list[Option],
+    selected: list[int], typed: str,
+) -> Outcome:  # fmt: skip
+    """Grade the answer to the question at `position` of a drawn attempt, once.
 
-    `attempt` has been checked to belong to the learner; `options` are the slot question's
-    options. The attempt row is locked, so parallel answers apply one after another and the
-    score is the number of correct responses. A replay, a stale form or an out-of-order
-    answer changes nothing and says why.
+    One conditional UPDATE both checks and moves the attempt on: it matches only while the
+    attempt is open at this very position, and the database applies such updates one at a
+    time, so a replay, a double click, a stale form or an out-of-order answer matches
+    nothing and changes nothing, and parallel answers lose no update.
     """
-    position = slot.position
+    is_correct = grade(question, {o.pk for o in options if o.is_correct}, selected, typed)
     with transaction.atomic():
-        loaded_lesson = attempt.lesson
-        attempt = TestAttempt.objects.select_for_update().get(pk=attempt.pk)
-        attempt.lesson = loaded_lesson  # already loaded by the view: no second query
-        if not attempt.is_open:
-            return Outcome("closed", attempt, position, message="This test is already finished.")
-        if position < attempt.position:
-            return Outcome(
-                "already_answered",
-                attempt,
-                position,
-                message=f"You already answered question {position + 1}; it was graded once.",
-            )
-        if position > attempt.position:
-            return Outcome(
-                "out_of_order",
-                attempt,
-                position,
-                message=f"Question {position + 1} isn’t open yet; answer question "
-                f"{attempt.position + 1} first.",
-            )
-        correct_ids = {option.pk for option in options if option.is_correct}
-        is_correct = grade(slot.question, correct_ids, selected, typed)
+        moved = TestAttempt.objects.filter(
+            pk=draw.attempt_id,
+            learner_id=draw.learner_id,
+            status=TestAttempt.Status.IN_PROGRESS,
+            position=position,
+        ).update(position=F("position") + 1, score=F("score") + int(is_correct))
+        if not moved:
+            return _refused(draw.attempt_id, position)
+        slot_id = draw.slots[position][0]
         response = Response.objects.create(
-            slot=slot, selected_options=sorted(selected), typed_answer=typed, is_correct=is_correct
-        )
-        attempt.position += 1
-        attempt.score += is_correct
-        fields = ["position", "score"]
-        if attempt.position >= attempt.question_count:
+            slot_id=slot_id, selected_options=sorted(selected), typed_answer=typed,
+            is_correct=is_correct,
+        )  # fmt: skip
+        attempt = None
+        if position + 1 >= draw.question_count:
+            attempt = TestAttempt.objects.select_for_update().get(pk=draw.attempt_id)
             _finish(attempt)
-            fields += ["status", "finished_at", "strength"]
-        attempt.save(update_fields=fields)
+            attempt.save(update_fields=["status", "finished_at", "strength"])
     return Outcome("graded", attempt, position, response=response)
+
+
+def _refused(attempt_id: int, position: int) -> Outcome:
+    """Why an answer changed nothing, for the learner."""
+    attempt = TestAttempt.objects.select_related("lesson").get(pk=attempt_id)
+    if not attempt.is_open:
+        return Outcome("closed", attempt, position, message="This test is already finished.")
+    if position < attempt.position:
+        message = f"You already answered question {position + 1}; it was graded once."
+        return Outcome("already_answered", attempt, position, message=message)
+    message = (
+        f"Question {position + 1} isn’t open yet; answer question {attempt.position + 1} first."
+    )
+    return Outcome("out_of_order", attempt, position, message=message)
 
 
 def _finish(attempt: TestAttempt) -> None:

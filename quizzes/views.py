@@ -5,7 +5,7 @@ JavaScript off, the same URLs serve whole pages through POST, redirect, GET.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,9 +16,10 @@ from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Lesson
 from progress.strength import LABELS, RULE
 
-from . import selectors, services
+from . import question_cache, selectors, services
+from .drawing import shuffled_options
 from .forms import AnswerForm, answer_token, position_from_token
-from .models import TestAttempt
+from .models import AttemptQuestion, TestAttempt
 
 PAGE = "quizzes/attempt.html"
 
@@ -54,6 +55,15 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]), status=303)
 
 
+def _drawn_slot(attempt: TestAttempt, draw, position: int) -> AttemptQuestion:
+    """The drawn question at a position, built from the cached draw and question."""
+    slot_id, question_id = draw.slots[position]
+    question = question_cache.cached_question(question_id)
+    slot = AttemptQuestion(pk=slot_id, attempt=attempt, question=question, position=position)
+    slot.options = shuffled_options(question.option_list, draw.seed, question_id)
+    return slot
+
+
 @never_cache
 @require_GET
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -64,37 +74,46 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.status == TestAttempt.Status.ABANDONED:
         messages.info(request, "That test was abandoned. Start a new one when you are ready.")
         return redirect(attempt.lesson)
-    slot = selectors.slot_at(attempt, attempt.position)
-    return _card(request, _question_context(attempt, slot))
+    draw = question_cache.attempt_draw(attempt.pk)
+    return _card(request, _question_context(attempt, _drawn_slot(attempt, draw, attempt.position)))
 
 
 @never_cache
 @require_POST
 def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade one answer. Bad input: 400 and nothing written. Replays: 409 and a message."""
+    draw = question_cache.attempt_draw(attempt_id)
+    if draw is None or draw.learner_id != current_learner_id(request):
+        raise Http404("No such test.")
     position = position_from_token(request.POST.get("token", ""), attempt_id)
-    if position is None:
+    if position is None or not 0 <= position < draw.question_count:
         attempt = selectors.attempt_for(request, attempt_id)
-        slot = selectors.slot_at(attempt, min(attempt.position, attempt.question_count - 1))
+        slot = _drawn_slot(attempt, draw, min(attempt.position, draw.question_count - 1))
         message = "This form has expired or was changed. Here is your current question."
         return _card(request, _question_context(attempt, slot, message=message), status=400)
-    slot = selectors.owned_slot(request, attempt_id, position)
-    attempt = slot.attempt
-    form = AnswerForm(request.POST, question=slot.question, options=slot.options)
+    question = question_cache.cached_question(draw.slots[position][1])
+    options = shuffled_options(question.option_list, draw.seed, question.pk)
+    form = AnswerForm(request.POST, question=question, options=options)
     if not form.is_valid():
-        return _card(request, _question_context(attempt, slot, form=form), status=400)
+        attempt = selectors.attempt_for(request, attempt_id)
+        context = _question_context(attempt, _drawn_slot(attempt, draw, position), form=form)
+        return _card(request, context, status=400)
     outcome = services.submit_answer(
-        attempt=attempt, slot=slot, options=slot.options, selected=form.selected, typed=form.typed
-    )
+        draw=draw, position=position, question=question, options=options,
+        selected=form.selected, typed=form.typed,
+    )  # fmt: skip
     if outcome.status != "graded":
-        context = {"attempt": outcome.attempt, "lesson": attempt.lesson, "state": "conflict",
+        attempt = outcome.attempt
+        context = {"attempt": attempt, "lesson": attempt.lesson, "state": "conflict",
                    "message": outcome.message}  # fmt: skip
         return _card(request, context, status=409)
     if not request.htmx:
-        url = reverse("quizzes:feedback", args=[attempt.pk, slot.number])
+        url = reverse("quizzes:feedback", args=[attempt_id, position + 1])
         return HttpResponseRedirect(url, status=303)
+    attempt = selectors.attempt_for(request, attempt_id)
+    slot = _drawn_slot(attempt, draw, position)
     slot.response = outcome.response
-    return _card(request, _feedback_context(outcome.attempt, slot))
+    return _card(request, _feedback_context(attempt, slot))
 
 
 def _feedback_context(attempt: TestAttempt, slot) -> dict:

@@ -99,3 +99,71 @@ def test_pages_carry_no_inline_script_or_style(client, course):
         assert 'style="' not in html
         for tag in re.findall(r"<script[^>]*>", html):
             assert "src=" in tag and "nonce=" in tag, tag
+
+
+def test_an_admin_edit_shows_on_the_cached_lesson_page(admin_client, client, course):
+    lesson = course["production-readiness"]
+    section = lesson.sections.get(key="reliability")
+    assert "Brand new wording." not in client.get(lesson.get_absolute_url()).content.decode()
+    response = admin_client.post(
+        reverse("admin:courses_section_change", args=[section.pk]),
+        {
+            "lesson": lesson.pk, "order": section.order, "kind": section.kind,
+            "key": section.key, "heading": section.heading, "body": "Brand new wording.",
+            "takeaway": section.takeaway,
+            "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0,
+            "items-MIN_NUM_FORMS": 0, "items-MAX_NUM_FORMS": 1000,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Brand new wording." in client.get(lesson.get_absolute_url()).content.decode()
+
+
+def test_a_warm_lesson_page_needs_two_queries(client, course, django_assert_max_num_queries):
+    lesson = course["production-readiness"]
+    client.get(lesson.get_absolute_url())
+    with django_assert_max_num_queries(2):
+        response = client.get(lesson.get_absolute_url())
+    assert "Reliability" in response.content.decode()
+
+
+def _token_and_nonce(response):
+    html = response.content.decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    return html, token, nonce
+
+
+def test_visitors_share_a_cached_page_with_their_own_token_and_nonce(course, settings):
+    from django.test import Client
+
+    lesson = course["production-readiness"]
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html1, token1, nonce1 = _token_and_nonce(first.get(lesson.get_absolute_url()))
+    html2, token2, nonce2 = _token_and_nonce(second.get(lesson.get_absolute_url()))
+    assert token1 != token2 and nonce1 != nonce2
+    assert html2.count(f'nonce="{nonce2}"') == html1.count(f'nonce="{nonce1}"') > 0
+    assert f'name="csrfmiddlewaretoken" value="{token2}"' in html2
+    assert "\x00" not in html2
+    # The cached page's form works: the CSRF token matches this visitor's cookie.
+    response = second.post(reverse("quizzes:start", args=[lesson.slug]),
+                           {"csrfmiddlewaretoken": token2})  # fmt: skip
+    assert response.status_code == 303
+
+
+def test_content_changes_retire_cached_pages(client, course):
+    from courses.models import Lesson
+
+    lesson = course["production-readiness"]
+    client.get(lesson.get_absolute_url())
+    Lesson.objects.filter(pk=lesson.pk).update(title="A renamed lesson")
+    assert "A renamed lesson" not in client.get(lesson.get_absolute_url()).content.decode()
+    Lesson.touch(lesson.pk)
+    assert "A renamed lesson" in client.get(lesson.get_absolute_url()).content.decode()
+
+
+def test_learners_never_get_the_visitors_page(client, course):
+    lesson = course["production-readiness"]
+    client.get(lesson.get_absolute_url())  # cached for visitors
+    client.post(reverse("quizzes:start", args=[lesson.slug]))
+    assert "Resume test" in client.get(lesson.get_absolute_url()).content.decode()

@@ -1,0 +1,99 @@
+"""Whole-page caching for visitors we know nothing about (no account, no guest progress).
+
+Their lesson page differs from anyone else's only by the CSRF token and the CSP nonce, so
+the page is stored once with those two values swapped for placeholders, and each request
+puts its own back. Any content change bumps one shared version number, which retires
+every cached page at once on every app server.
+"""
+
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+
+from accounts.learners import current_learner_id
+
+VERSION_KEY = "content-version"
+PAGE_SECONDS = 3600
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+NONCE_PLACEHOLDER = "\x00nonce\x00"
+# base.html puts the page's one CSRF token in the <body> for htmx; forms reuse the same one.
+CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_content_version() -> None:
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """A visitor with no account, no guest learner and no pending messages."""
+    return (
+        not settings.DEBUG  # templates change under a developer's hands
+        and request.method == "GET"
+        and not request.htmx
+        and not request.user.is_authenticated
+        and current_learner_id(request) is None
+        and not len(get_messages(request))
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    return f"page:{settings.RELEASE_ID}:{content_version()}:{request.path}"
+
+
+def cached_page(request: HttpRequest) -> HttpResponse | None:
+    """The cached page for this visitor, with their own CSRF token and nonce, or None."""
+    if not is_cacheable(request):
+        return None
+    html = cache.get(_key(request))
+    if html is None:
+        return None
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
+        NONCE_PLACEHOLDER, str(get_nonce(request))
+    )
+    return HttpResponse(html)
+
+
+def store_page(request: HttpRequest, response: HttpResponse) -> None:
+    """Keep a freshly rendered page for the next visitor like this one."""
+    if response.status_code != 200 or not is_cacheable(request):
+        return
+    html = response.content.decode()
+    token = CSRF_IN_PAGE.search(html)
+    nonce = get_nonce(request)
+    if token is None or not nonce:
+        return
+    html = html.replace(token.group(1), CSRF_PLACEHOLDER).replace(str(nonce), NONCE_PLACEHOLDER)
+    cache.set(_key(request), html, PAGE_SECONDS)
+
+
+def cache_for_visitors(view):
+    """Serve and keep whole pages for anonymous visitors (see the module docstring)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        cached = cached_page(request)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        store_page(request, response)
+        return response
+
+    return wrapper
