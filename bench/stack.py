@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,6 +45,8 @@ class Site:
     workers: int
     database: str  # a description safe to print (no credentials)
     cache: str
+    root: Path
+    env: dict[str, str] = field(repr=False)  # gunicorn's: DATABASE_URL, SECRET_KEY, ...
     log: str = ""
 
 
@@ -87,6 +89,18 @@ def manage(root: Path, env: dict[str, str], *args: str) -> None:
     )
     if done.returncode != 0:
         raise SetupError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def run_script(site: Site, script: Path, stdin: str, timeout: int = COMMAND_TIMEOUT) -> str:
+    """Run a Python script with gunicorn's environment (same settings, database and
+    SECRET_KEY); returns what it printed."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and a bench script
+        [sys.executable, str(script)], cwd=site.root, env=site.env, input=stdin,
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SetupError(f"{script.name} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
 def prepare(root: Path, env: dict[str, str]) -> None:
@@ -168,7 +182,7 @@ def running_site(root: Path, workers: int = 2) -> Iterator[Site]:
         site = None
         try:
             with gunicorn(root, env, log_path, workers) as (port, pid):
-                site = Site(port, pid, workers, database, cache)
+                site = Site(port, pid, workers, database, cache, root, env)
                 yield site
         finally:
             if site is not None and log_path.exists():

@@ -66,15 +66,13 @@ def problem_limits(lesson: Lesson) -> list[int]:
 def start_run(
     *, learner: Learner, lesson: Lesson, extended: bool = False, now: datetime | None = None
 ) -> ChallengeRun:
-    """Return the learner's open run on this lesson, or start one.
+    """Start a run of the lesson's challenge, or return the learner's open one.
 
-    There is no run to lock yet: parallel starts race on the partial unique constraint, one
-    insert wins and the others return the winner's run.
+    There is no run to lock yet: the partial unique constraint (one open run per learner and
+    lesson) decides. A start while a run is open, or parallel starts, lose the insert and
+    return the open run.
     """
     now = now or timezone.now()
-    existing = ChallengeRun.objects.filter(learner=learner, lesson=lesson, status=OPEN).first()
-    if existing:
-        return existing
     questions = Question.objects.challenge().filter(lesson=lesson).order_by("order", "id")
     drawn = list(questions.values_list("id", "seconds")[:MAX_PROBLEMS])
     if not drawn:
@@ -95,35 +93,34 @@ def start_run(
             )  # fmt: skip
     except IntegrityError:
         return ChallengeRun.objects.get(learner=learner, lesson=lesson, status=OPEN)
-    record_mode_visit(learner=learner, lesson=lesson, mode="challenge")
     return run
 
 
 def restart_run(
-    *, learner_id: int | None, lesson: Lesson, run_id: int, now: datetime | None = None
+    *, learner_id: int | None, lesson_slug: str, run_id: int, now: datetime | None = None
 ) -> Outcome:
     """Abandon the open run and start a new one (keeping its extended time)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson.pk, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id)
         if not run.is_open:
             return Outcome("conflict", run, message=_closed(run))
         run.status = ChallengeRun.Status.ABANDONED
         run.finished_at = now
         run.step += 1
         run.save(update_fields=["status", "finished_at", "step"])
-        new_run = start_run(learner=run.learner, lesson=lesson, extended=run.extended, now=now)
+        new_run = start_run(learner=run.learner, lesson=run.lesson, extended=run.extended, now=now)
     return Outcome("ok", new_run, event="restarted")
 
 
 def start_problem(
-    *, learner_id: int | None, lesson_id: int, run_id: int, number: int, step: int,
+    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Start problem `number`'s clock: its deadline is its limit from now."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_id, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id)
         problem, message = _current(run, number)
         if problem is not None and problem.is_started:
             message = f"Problem {number} has already started; its clock is running."
@@ -132,11 +129,13 @@ def start_problem(
         problem.started_at = now
         problem.deadline = now + problem.limit(run.time_factor)
         _save(run, problem, ["started_at", "deadline"], done=False, now=now)
+        if problem.position == 0:  # the learner has really tried the mode
+            record_mode_visit(learner=run.learner, lesson=run.lesson, mode="challenge")
     return Outcome("ok", run, event="started", number=number)
 
 
 def answer_problem(
-    *, learner_id: int | None, lesson_id: int, run_id: int, number: int, step: int, data,
+    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int, data,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Grade an answer to problem `number` (`data`: the submitted form).
@@ -147,7 +146,7 @@ def answer_problem(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_id, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id)
         if 1 <= number <= run.problem_count:
             question = run.problem_list[number - 1].question
             form = AnswerForm(data, question=question, options=question.options.all())
@@ -173,13 +172,13 @@ def answer_problem(
 
 
 def use_hint(
-    *, learner_id: int | None, lesson_id: int, run_id: int, number: int, step: int,
+    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Show problem `number`'s hint. Recorded: the run is no longer clean."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_id, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id)
         problem, message = _current(run, number, must_be_started=True)
         if message := message or _stale(run, step):
             return Outcome("conflict", run, number=number, message=message)
@@ -193,14 +192,14 @@ def use_hint(
 
 
 def give_up(
-    *, learner_id: int | None, lesson_id: int, run_id: int, number: int, step: int,
+    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Stop problem `number` and show its solution; it counts as failed (as time's up if
     the deadline has passed)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_id, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id)
         problem, message = _current(run, number, must_be_started=True)
         if message := message or _stale(run, step):
             return Outcome("conflict", run, number=number, message=message)
@@ -211,13 +210,13 @@ def give_up(
 
 
 def extend_time(
-    *, learner_id: int | None, lesson_id: int, run_id: int, now: datetime | None = None
+    *, learner_id: int | None, lesson_slug: str, run_id: int, now: datetime | None = None
 ) -> Outcome:
     """Double every time limit of the run from now on, including the running problem's
     (unless its time has already run out). Needs no step: asking twice is harmless."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_id, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id)
         if not run.is_open:
             return Outcome("conflict", run, message=_closed(run))
         if run.extended:
@@ -266,9 +265,7 @@ def _current(
     if number - 1 < run.position:
         return None, f"You already finished problem {number}; it was graded once."
     if number - 1 > run.position:
-        return None, (
-            f"Problem {number} isn’t open yet; finish problem {run.position + 1} first."
-        )
+        return None, (f"Problem {number} isn’t open yet; finish problem {run.position + 1} first.")
     problem = run.problem_list[run.position]
     if must_be_started and not problem.is_started:
         return None, f"Start problem {number} first: its clock starts when you do."

@@ -22,7 +22,7 @@ from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Lesson
 from courses.modes import MODES_BY_SLUG
 from courses.selectors import mode_page_context
-from progress.selectors import lesson_status
+from progress.selectors import lesson_status, status_of
 
 from . import challenge, practice, selectors
 from .forms import AnswerForm, ChallengeStepForm, PracticeStepForm
@@ -37,18 +37,22 @@ def _partial(request: HttpRequest) -> bool:
 
 
 def _render(request: HttpRequest, template: str, lesson: Lesson, mode: str, card: dict,
-            status: int = 200) -> TemplateResponse:  # fmt: skip
-    """The mode page, or only its card for an htmx swap: the page around the card (header,
-    mode chooser) costs a query that a swap skips."""
+            status: int = 200, progress=None) -> TemplateResponse:  # fmt: skip
+    """The mode page, or only its card for an htmx swap. The page around the card (header,
+    mode chooser) needs the learner's status: one query, which a swap skips, and which a
+    POST that has just written the learner's `progress` row builds from that row instead
+    (the same context as `mode_page_context`; a POST's budget is ten queries)."""
     context = {"lesson": lesson, **card}
     if _partial(request):
         return TemplateResponse(request, f"{template}#card", context, status=status)
-    context = {
-        **mode_page_context(request, lesson, mode),
-        "mode": MODES_BY_SLUG[mode],
-        "minutes": lesson.minutes_for(mode),
-        **context,
-    }
+    if progress is None:
+        chrome = mode_page_context(request, lesson, mode)
+    else:
+        learner_status = status_of(progress, timezone.now())
+        chrome = {"lesson": lesson, "status": learner_status, "current_mode": mode,
+                  "mode_links": lesson.mode_links(learner_status.visited)}  # fmt: skip
+    context = {**chrome, "mode": MODES_BY_SLUG[mode], "minutes": lesson.minutes_for(mode),
+               **context}  # fmt: skip
     return TemplateResponse(request, template, context, status=status)
 
 
@@ -107,16 +111,18 @@ def _practice_post(request: HttpRequest, lesson: Lesson, questions: list) -> Htt
     if action == "hint":
         return _practice_page(request, lesson, _practice_card(questions, number, hint=True, **kept))
     if action == "reveal":
-        progress = practice.reveal_solution(learner=get_or_create_learner(request), question=question)
-        card = _practice_card(questions, number, review=_review(question, [], "", revealed=True))
+        learner = get_or_create_learner(request)
+        progress = practice.reveal_solution(learner=learner, question=question)
+        mine = (form.selected, form.typed) if kept else ([], "")
+        card = _practice_card(questions, number, review=_review(question, *mine, revealed=True))
         return _practice_page(request, lesson, card, progress=progress)
     if not kept:
         card = _practice_card(questions, number, hint=hint, errors=_errors(form))
         return _practice_page(request, lesson, card, status=400)
+    learner = get_or_create_learner(request)
     solved, progress = practice.check_answer(
-        learner=get_or_create_learner(request), question=question, **dict(
-            selected=form.selected, typed=form.typed)
-    )  # fmt: skip
+        learner=learner, question=question, selected=form.selected, typed=form.typed
+    )
     if solved:
         review = _review(question, form.selected, form.typed, revealed=False)
         card = _practice_card(questions, number, review=review)
@@ -133,6 +139,7 @@ def _practice_card(questions: list, number: int, **state) -> dict:
         "questions": questions,
         "question": questions[number - 1],
         "number": number,
+        "prompt_id": f"prompt-{number}",
         "count": len(questions),
         "next_number": number + 1 if number < len(questions) else None,
         "checked": [],
@@ -143,9 +150,10 @@ def _practice_card(questions: list, number: int, **state) -> dict:
 
 def _practice_page(request: HttpRequest, lesson: Lesson, card: dict, progress=None,
                    status: int = 200) -> TemplateResponse:  # fmt: skip
-    """Render the practice card; `progress` is the learner's, when this request wrote it."""
-    response = _render(request, PRACTICE, lesson, "practice", card, status)
-    if "status" in response.context_data:  # the whole page: its status is already current
+    """Render the practice card with how many questions the learner has solved, from
+    `progress` when this request wrote it, else from their status (one query)."""
+    response = _render(request, PRACTICE, lesson, "practice", card, status, progress)
+    if "status" in response.context_data:  # the whole page has it
         progress = response.context_data["status"].progress
     elif progress is None:
         progress = lesson_status(request, lesson).progress
@@ -162,6 +170,7 @@ PROBLEM_ACTIONS = {
     "hint": challenge.use_hint,
     "give_up": challenge.give_up,
 }
+RUN_ACTIONS = {**PROBLEM_ACTIONS, "restart": challenge.restart_run, "extend": challenge.extend_time}
 
 
 @never_cache
@@ -172,34 +181,33 @@ def challenge_mode(request: HttpRequest, slug: str) -> HttpResponse:
     hint on request, extended time on request, and Pattern Master for a clean run.
     Models: Lesson, Question, ChallengeRun, ChallengeProblem, LessonProgress.
     Template: quizzes/challenge.html."""
-    lesson = get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
     if request.method == "POST":
-        return _challenge_post(request, lesson)
+        return _challenge_post(request, slug)
+    lesson = _lesson(slug)
     return _challenge_page(request, lesson, selectors.latest_challenge_run(request, lesson))
 
 
-def _challenge_post(request: HttpRequest, lesson: Lesson) -> HttpResponse:
+def _challenge_post(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every button of the page. A run's own actions read the lesson with the locked run."""
     step = ChallengeStepForm(request.POST)
     if not step.is_valid():
-        return _challenge_refused(request, lesson, _errors(step), status=400)
-    data, learner_id = step.cleaned_data, current_learner_id(request)
-    action, url = data["action"], reverse("quizzes:challenge", args=[lesson.slug])
+        return _challenge_refused(request, _lesson(slug), _errors(step), status=400)
+    data, url = step.cleaned_data, reverse("quizzes:challenge", args=[slug])
+    action = data["action"]
     if action == "start_run":
-        learner = get_or_create_learner(request)
+        lesson, learner = _lesson(slug), get_or_create_learner(request)
         try:
             challenge.start_run(learner=learner, lesson=lesson, extended=data["extended"])
         except challenge.ChallengeUnavailable as error:
             return _challenge_refused(request, lesson, str(error), status=409)
         return HttpResponseRedirect(url, status=303)
-    where = {"learner_id": learner_id, "run_id": data["run"]}
-    if action == "restart":
-        outcome = challenge.restart_run(lesson=lesson, **where)
-    elif action == "extend":
-        outcome = challenge.extend_time(lesson_id=lesson.pk, **where)
-    else:
-        where |= {"lesson_id": lesson.pk, "number": data["number"], "step": data["step"]}
-        extra = {"data": request.POST} if action == "answer" else {}
-        outcome = PROBLEM_ACTIONS[action](**where, **extra)
+    where = {"learner_id": current_learner_id(request), "lesson_slug": slug, "run_id": data["run"]}
+    if action in PROBLEM_ACTIONS:
+        where |= {"number": data["number"], "step": data["step"]}
+        if action == "answer":
+            where["data"] = request.POST
+    outcome = RUN_ACTIONS[action](**where)
+    lesson = outcome.run.lesson
     if outcome.status == "conflict":
         return _challenge_refused(request, lesson, outcome.message, status=409)
     if outcome.status == "invalid":
@@ -208,6 +216,10 @@ def _challenge_post(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     if action == "restart" or not _partial(request):
         return HttpResponseRedirect(f"{url}#challenge-card", status=303)
     return _challenge_page(request, lesson, outcome.run)
+
+
+def _lesson(slug: str) -> Lesson:
+    return get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
 
 
 def _challenge_refused(request, lesson, message: str, status: int) -> TemplateResponse:
@@ -240,6 +252,7 @@ def _challenge_card(lesson: Lesson, run, message: str) -> dict:
         return {**card, "state": "ready", "previous": previous and _with_review(previous)}
     if now > problem.deadline + challenge.GRACE:
         return {**card, "state": "expired"}
+    card["prompt_id"] = f"problem-prompt-{problem.number}"
     card["deadline_iso"] = problem.deadline.isoformat(timespec="milliseconds")
     card["now_iso"] = now.isoformat(timespec="milliseconds")
     return {**card, "state": "question", "time_left": problem.deadline - now}

@@ -117,18 +117,18 @@ def latest_challenge_run(request: HttpRequest, lesson) -> ChallengeRun | None:
     return run
 
 
-def locked_challenge_run(learner_id: int | None, lesson_id: int, run_id: int) -> ChallengeRun:
-    """The learner's run of the lesson with its problems (`run.problem_list`, with
-    questions and options), the run row locked for update: two queries. Call it inside
-    `transaction.atomic`. Another learner's run, another lesson's, or none: 404.
+def locked_challenge_run(learner_id: int | None, lesson_slug: str, run_id: int) -> ChallengeRun:
+    """The learner's run of the lesson, with its lesson and problems (`run.problem_list`,
+    with questions and options), the run row locked for update: two queries. Call it
+    inside `transaction.atomic`. Another learner's run, another lesson's, or none: 404.
 
     Only the run row is locked. Every write to a problem locks its run first, so the run
     lock guards its problems too, and there is one lock order: no deadlocks.
     """
     problems = _problems_with_options(
-        ChallengeProblem.objects.select_related("run__lesson", "run__learner")
+        ChallengeProblem.objects.select_related("run__lesson__track", "run__learner")
         .select_for_update(of=("run",))
-        .filter(run_id=run_id, run__learner_id=learner_id, run__lesson_id=lesson_id)
+        .filter(run_id=run_id, run__learner_id=learner_id, run__lesson__slug=lesson_slug)
         .order_by("position")
     )
     if not problems:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mode_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("tests/<int:attempt_id>/questions/<int:number>/", views.feedback, name="feedback"),
     path("tests/<int:attempt_id>/result/", views.result, name="result"),
     path("tests/<int:attempt_id>/abandon/", views.abandon, name="abandon"),
+    path("patterns/<slug:slug>/practice/", mode_views.practice_mode, name="practice"),
+    path("patterns/<slug:slug>/challenge/", mode_views.challenge_mode, name="challenge"),
 ]

@@ -7,7 +7,9 @@
     var target = event.detail.elt;
     var heading = target && target.querySelector ? target.querySelector("[data-autofocus]") : null;
     if (!heading && target && target.matches && target.matches("[data-autofocus]")) heading = target;
-    if (!heading) heading = document.querySelector("#test-card [data-autofocus]");
+    // After an outerHTML swap the event may name the old, detached element: fall back to
+    // the page's one autofocus heading, which only swapped cards carry.
+    if (!heading || !heading.isConnected) heading = document.querySelector("[data-autofocus]");
     if (heading) {
       heading.focus({ preventScroll: true });
       heading.scrollIntoView({ block: "start", behavior: "instant" in document.documentElement.style ? "instant" : "auto" });
