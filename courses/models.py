@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .markdown import render_inline, render_markdown
-from .page_cache import bump_content_version
 from .modes import mode_links
+from .page_cache import bump_content_version
 
 
 class Track(models.Model):
