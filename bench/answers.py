@@ -20,6 +20,7 @@ import json
 import queue
 import random
 import re
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -27,14 +28,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cpu
 import stack
 from attempts import ATTEMPT_URL, FlowError, csrf_token, gist
+from cpu import Usage, snapshot, usage
 from httpclient import Client, TransportError, percentile
 from loadgen import Measurement
 
 RIGHT_SHARE = 0.7
-PREPARE_TIMEOUT = 90  # seconds for opening all the sessions
+PREPARE_TIMEOUT = 60  # seconds for opening all the sessions
+PLAN_TIMEOUT = 60  # seconds for the plan script
 PLAN_SCRIPT = Path(__file__).with_name("answer_plan.py")
 LESSON_LINK = re.compile(r'href="/patterns/([\w-]+)/"')
 MAX_PROBLEMS_KEPT = 5
@@ -44,8 +46,9 @@ MAX_PROBLEMS_KEPT = 5
 class Attempt:
     """One prepared attempt: where to POST, with which cookies, which forms in order."""
 
-    path: str
-    cookies: dict[str, str]
+    path: str  # /tests/<id>/answer/
+    cookies: dict[str, str]  # the session's: sessionid and csrftoken
+    csrf: str  # the token its lesson page carried, sent as csrfmiddlewaretoken
     forms: list[dict] = field(default_factory=list)
 
 
@@ -62,7 +65,7 @@ class AnswerResult:
     figures: Measurement | None = None
     statuses: Counter = field(default_factory=Counter)  # HTTP status -> count
     problems: list[str] = field(default_factory=list)
-    cpu: cpu.Usage | None = None  # cores used during the timed window
+    cpu: Usage | None = None  # cores used during the timed window
 
     def note(self, problem: str) -> None:
         if problem not in self.problems and len(self.problems) < MAX_PROBLEMS_KEPT:
@@ -92,19 +95,18 @@ def open_session(port: int, slugs: list[str], deadline: float) -> list[Attempt]:
         lesson = client.get(f"/patterns/{slugs[0]}/")
         if lesson.status != 200:
             raise FlowError(f"GET /patterns/{slugs[0]}/ answered {lesson.status}")
-        form = {"csrfmiddlewaretoken": csrf_token(lesson.text)}
+        csrf = csrf_token(lesson.text)
         for slug in slugs:
             if time.monotonic() >= deadline:
                 break
-            reply = client.post(f"/patterns/{slug}/test/", form)
+            reply = client.post(f"/patterns/{slug}/test/", {"csrfmiddlewaretoken": csrf})
             match = ATTEMPT_URL.match(reply.location)
             if reply.status != 303 or not match:
                 raise FlowError(
                     f"POST /patterns/{slug}/test/ -> {reply.status} {reply.location!r}: "
                     f"{gist(reply.text)}"
                 )
-            # Cookies (session, CSRF) and the page's CSRF token, reused for every answer.
-            started.append(Attempt(f"{match[1]}answer/", dict(client.cookies), [form]))
+            started.append(Attempt(f"{match[1]}answer/", dict(client.cookies), csrf))
     finally:
         client.close()
     return started
@@ -128,13 +130,12 @@ def prepare(site: stack.Site, sessions: int, threads: int, result: AnswerResult)
     if not started:
         raise FlowError("no attempt could be started")
     ids = [int(attempt.path.split("/")[2]) for attempt in started]  # /tests/<id>/answer/
-    plan = json.loads(stack.run_script(site, PLAN_SCRIPT, json.dumps(ids)))
+    plan = json.loads(stack.run_script(site, PLAN_SCRIPT, json.dumps(ids), PLAN_TIMEOUT))
     rng = random.Random(20)  # the same mix of right and wrong answers every run
     for attempt_id, attempt in zip(ids, started, strict=True):
-        csrf = attempt.forms.pop()
         for token, right, wrong in plan.get(str(attempt_id), []):
             answer = right if rng.random() < RIGHT_SHARE else wrong
-            attempt.forms.append({**csrf, "token": token, **answer})
+            attempt.forms.append({"csrfmiddlewaretoken": attempt.csrf, "token": token, **answer})
     return [attempt for attempt in started if attempt.forms]
 
 
@@ -190,9 +191,7 @@ def measure(
     cpu_before = time.process_time()
     started = time.monotonic()
     threads = [
-        threading.Thread(
-            target=_post_answers, args=(port, todo, started + seconds, w), daemon=True
-        )
+        threading.Thread(target=_post_answers, args=(port, todo, started + seconds, w), daemon=True)
         for w in workers
     ]
     for thread in threads:
@@ -230,15 +229,16 @@ def run(
     began = time.monotonic()
     try:
         attempts = prepare(site, sessions, connections, result)
-    except (FlowError, TransportError, stack.SetupError, ValueError) as error:
+    except (FlowError, TransportError, stack.SetupError, subprocess.SubprocessError,
+            ValueError) as error:  # fmt: skip
         result.note(f"preparation failed: {error}")
         return result
     result.prepare_seconds = time.monotonic() - began
     result.attempts = len(attempts)
     result.prepared = sum(len(attempt.forms) for attempt in attempts)
-    before = cpu.snapshot(site.pid)
+    before = snapshot(site.pid)
     figures, total, result.seconds = measure(label, site.port, attempts, connections, seconds)
-    result.cpu = cpu.usage(before, cpu.snapshot(site.pid), figures.client_cpu or 0.0)
+    result.cpu = usage(before, snapshot(site.pid), figures.client_cpu or 0.0)
     result.figures, result.statuses = figures, total.statuses
     for problem in total.problems:
         result.note(problem)

@@ -1,11 +1,15 @@
 """The printed outcome: one table of throughput and latency, ratios against the bare view
-measured in the same run next to the budgets from QUALITY.md, then any warnings."""
+measured in the same run next to the budgets from QUALITY.md, then any warnings.
+
+The answer POST budget is checked against the POST-only phase (bench/answers.py); the
+attempt flow's rows are an end-to-end figure with no budget of their own."""
 
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from answers import AnswerResult
 from attempts import STEPS, FlowResult
 from cpu import Usage
 from httpclient import percentile
@@ -19,7 +23,7 @@ STEP_LABELS = {
     "lesson": "  GET lesson page",
     "start": "  POST start test",
     "question": "  GET question",
-    "answer": "POST answer (attempt flow)",
+    "answer": "  POST answer",
     "result": "  GET result",
 }
 ERROR_START = r"Internal Server Error: |WORKER TIMEOUT|\[ERROR\]"
@@ -30,6 +34,7 @@ SERIOUS = {
 }
 CLIENT_4XX = r"^(Bad Request|Not Found|Forbidden|Conflict|Too Many Requests): "
 LABEL_WIDTH = 36
+FLOW_HEADING = "attempt flow (GET question + POST answer):"
 
 
 @dataclass
@@ -43,7 +48,8 @@ class Row:
 
 def flow_rows(flow: FlowResult) -> list[Row]:
     """One row per step of the attempt flow, the answer POST first (it carries the
-    phase's CPU figures and transport errors, which belong to no single step)."""
+    phase's CPU figures and transport errors, which belong to no single step). Its ratio
+    is shown, but the budget applies to the POST-only row."""
     rows = []
     for step in ("answer", *[s for s in STEPS if s != "answer"]):
         latencies = sorted(flow.stats.ms[step])
@@ -60,10 +66,17 @@ def flow_rows(flow: FlowResult) -> list[Row]:
             errors=flow.stats.errors if is_answer else 0,
             client_cpu=flow.client_cpu if is_answer else None,
         )
-        budget = "answer" if is_answer else None
         cpu = flow.cpu if is_answer else None
-        rows.append(Row(STEP_LABELS[step], figures, is_answer, budget, cpu))
+        rows.append(Row(STEP_LABELS[step], figures, is_answer, None, cpu))
     return rows
+
+
+def answer_row(answers: AnswerResult) -> list[Row]:
+    """The POST-only answers: the row the answer POST budget applies to (none if the
+    phase could not be prepared)."""
+    if answers.figures is None:
+        return []
+    return [Row(answers.figures.name, answers.figures, True, "answer", answers.cpu)]
 
 
 # --- The table --------------------------------------------------------------------------
@@ -144,6 +157,23 @@ def first_error_lines(log: str, limit: int = 12) -> list[str]:
     return [lines[first], *skipped, *block[-limit:]]
 
 
+def answers_warnings(answers: AnswerResult) -> list[str]:
+    out = []
+    if answers.figures is None:
+        out.append("!!! WARNING: the POST-only answer phase measured nothing.")
+    elif answers.figures.bad or answers.figures.errors:
+        wrong = ", ".join(
+            f"{n} x HTTP {s}" for s, n in sorted(answers.statuses.items()) if s != 303
+        )
+        out.append(
+            f"!!! WARNING: POST-only answers: {answers.figures.bad} did not answer 303 "
+            f"({wrong or 'none'}) and {answers.figures.errors} got no response."
+        )
+    elif answers.problems:
+        out.append("!!! WARNING: POST-only answers: some sessions could not be prepared.")
+    return [*out, *(f"    e.g. {problem}" for problem in answers.problems)]
+
+
 def request_warnings(rows: list[Row], flow: FlowResult) -> list[str]:
     bad = sum(row.figures.bad for row in rows)
     errors = sum(row.figures.errors for row in rows)
@@ -194,17 +224,39 @@ def cpu_warnings(rows: list[Row], idle: Usage | None) -> list[str]:
 
 
 # --- Everything -------------------------------------------------------------------------
+def answers_summary(answers: AnswerResult) -> str:
+    if answers.figures is None:
+        return "POST-only answers: not measured (see below)."
+    sent = answers.figures.requests
+    ran_out = " (all prepared answers sent)" if sent >= answers.prepared else ""
+    return (
+        f"POST-only answers: {answers.sessions} guest sessions x {answers.lessons} lessons = "
+        f"{answers.attempts} attempts, {answers.prepared} answers (~70% right) prepared in "
+        f"{answers.prepare_seconds:.1f} s, not timed; {sent} POSTed in {answers.seconds:.1f} s"
+        f"{ran_out}, each expecting 303, with no GET in between: the answer POST budget "
+        "applies to this row."
+    )
+
+
 def print_report(
-    site, setup: str, rows: list[Row], flow: FlowResult, idle: Usage | None = None
+    site,
+    setup: str,
+    rows: list[Row],
+    flow: FlowResult,
+    answers: AnswerResult,
+    idle: Usage | None = None,
 ) -> bool:
     """Print everything; True if a request failed or the server logged an error.
 
-    `rows` are the single-URL targets, the bare view first; the attempt flow's rows follow.
-    `idle` is the CPU other processes used while nothing was being loaded.
+    `rows` are the single-URL targets, the bare view first; the POST-only answers and the
+    attempt flow's rows follow. `idle` is the CPU other processes used while nothing was
+    being loaded.
     """
-    rows = [*rows, *flow_rows(flow)]
+    targets, steps = rows, flow_rows(flow)
+    single = [*targets, *answer_row(answers)]
+    rows = [*single, *steps]
     bare = rows[0]
-    answers = len(flow.stats.ms["answer"])
+    flow_answers = len(flow.stats.ms["answer"])
     background = f"{idle.other:.2f} cores" if idle else "unknown"
     print()
     print(f"Patternwise benchmark: gunicorn, {site.workers} sync workers on 127.0.0.1:{site.port}")
@@ -213,26 +265,33 @@ def print_report(
     print()
     print(HEADER)
     print("-" * len(HEADER))
-    for row in rows:
+    for row in single:
+        print(format_row(row, bare))
+    print(FLOW_HEADING)
+    for row in steps:
         print(format_row(row, bare))
     print()
+    print(answers_summary(answers))
     print(
         f"Attempt flow: {flow.users} users for {flow.seconds:.1f} s, {flow.stats.completed} "
-        f"completed attempts, {answers} answer POSTs ({answers / flow.seconds:.1f}/s in all)."
-    )
-    print(
-        "Each answer POST comes with a GET of its question (and every 10, a lesson page, a "
-        "start and a result), so the answer POST ratio is a conservative figure."
+        f"completed attempts, {flow_answers} answer POSTs ({flow_answers / flow.seconds:.1f}/s "
+        "in all). Each answer POST comes with a GET of its question (and every 10, a lesson "
+        "page, a start and a result): an end-to-end figure, not the one the budget applies to."
     )
     print(
         "req/CPU-s: requests per CPU-second of gunicorn, and its ratio to the bare view's: the "
         "same comparison with other processes' load factored out."
     )
     print(
-        "bad: non-2xx/3xx (attempt flow: any unexpected status); errs: no response; CPU: "
+        "bad: non-2xx/3xx (POST only: not 303; attempt flow: any unexpected status); errs: "
+        "no response; CPU: "
         "cores used by gunicorn / the load generator / other processes."
     )
-    failures = [*request_warnings(rows, flow), *log_warnings(site.log)]
+    failures = [
+        *answers_warnings(answers),  # the POST-only row's own warnings, with their causes
+        *request_warnings([*targets, *steps], flow),
+        *log_warnings(site.log),
+    ]
     notes = cpu_warnings(rows, idle)
     if failures or notes:
         print()

@@ -10,9 +10,15 @@
    for /healthz/;
 3. loads the bare view /ping/, the catalogue / and the lesson page with wrk (or, without
    wrk, a threaded Python client), one after the other for --duration seconds each;
-4. has --users virtual learners, each with its own session, take the lesson's test
-   through the no-JavaScript flow for --attempt-duration seconds, timing every answer POST;
-5. prints requests/s and p50/p90/p99 latency for each, the ratios to the bare view next to
+4. POST-only answers (bench/answers.py): untimed, --answer-sessions guest sessions each
+   start a test of every lesson and every answer is planned (token signed with the site's
+   SECRET_KEY, ~70% right); then --connections threads POST only those answers, each
+   expecting 303, for at most --answer-duration seconds. The answer POST budget applies
+   to this figure;
+5. the attempt flow (GET question + POST answer): --users virtual learners, each with its
+   own session, take the lesson's test through the no-JavaScript flow for
+   --attempt-duration seconds, timing every request: an end-to-end figure;
+6. prints requests/s and p50/p90/p99 latency for each, the ratios to the bare view next to
    the budgets in QUALITY.md (lesson page >= 0.5, answer POST >= 0.25), and any failed
    request or server error, with the CPU used by gunicorn, the load generator and other
    processes (on a shared 2-core machine a busy neighbour skews everything).
@@ -28,6 +34,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+import answers
 import attempts
 import cpu
 import httpclient
@@ -52,6 +59,7 @@ TARGETS = (  # the bare view first: it is the yardstick
     Target(f"GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", ratio=True, budget="lesson"),
 )
 PREFLIGHT_REQUESTS = 4  # per target: warms both workers and checks the page answers 200
+ANSWERS_LABEL = "POST /tests/<id>/answer/ (POST only)"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -61,10 +69,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--attempt-duration", type=int, default=20, help="seconds of test attempts (20)"
     )
     parser.add_argument("--users", type=int, default=8, help="virtual learners (8)")
+    parser.add_argument(
+        "--answer-duration", type=int, default=15, help="seconds of POST-only answers (15)"
+    )
+    parser.add_argument(
+        "--answer-sessions",
+        type=int,
+        default=200,
+        help="guest sessions prepared for POST-only answers, one attempt per lesson (200)",
+    )
     parser.add_argument("--connections", type=int, default=8, help="connections per URL (8)")
     parser.add_argument("--python-client", action="store_true", help="don't use wrk")
     args = parser.parse_args(argv)
-    for name in ("duration", "attempt_duration", "users", "connections"):
+    names = ("duration", "attempt_duration", "users", "connections", "answer_duration")
+    for name in (*names, "answer_sessions"):
         if not 1 <= getattr(args, name) <= 600:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and 600")
     return args
@@ -102,8 +120,19 @@ def measure_targets(
     return rows
 
 
+def post_answers(site: stack.Site, args: argparse.Namespace) -> answers.AnswerResult:
+    print(
+        f"  POST-only answers: preparing {args.answer_sessions} sessions, then "
+        f"{args.connections} connections for at most {args.answer_duration} s ...",
+        flush=True,
+    )
+    return answers.run(
+        site, ANSWERS_LABEL, args.answer_sessions, args.connections, args.answer_duration
+    )
+
+
 def take_tests(site: stack.Site, args: argparse.Namespace) -> attempts.FlowResult:
-    print(f"  attempts: {args.users} users, {args.attempt_duration} s ...", flush=True)
+    print(f"  attempt flow: {args.users} users, {args.attempt_duration} s ...", flush=True)
     before = cpu.snapshot(site.pid)
     flow = attempts.run_attempts(site.port, LESSON, args.users, args.attempt_duration)
     flow.cpu = cpu.usage(before, cpu.snapshot(site.pid), flow.client_cpu)
@@ -119,13 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     client = f"wrk ({wrk})" if wrk else f"a threaded Python client ({why})"
     setup = (
         f"load: {client}, {args.connections} connections x {args.duration} s per URL; "
-        f"attempts: {args.users} users x {args.attempt_duration} s"
+        f"POST-only answers: {args.connections} connections x <= {args.answer_duration} s; "
+        f"attempt flow: {args.users} users x {args.attempt_duration} s"
     )
     print(f"Preparing an isolated site and starting gunicorn; {setup}", flush=True)
     try:
         with stack.running_site(ROOT, workers=2) as site:
             idle = cpu.background(site.pid)
             rows = measure_targets(site, args, wrk)
+            answered = post_answers(site, args)
             flow = take_tests(site, args)
     except stack.SetupError as error:
         print(f"!!! Benchmark setup failed: {error}", file=sys.stderr)
@@ -133,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted: gunicorn stopped, temporary files removed.", file=sys.stderr)
         return 130
-    failed = report.print_report(site, setup, rows, flow, idle)
+    failed = report.print_report(site, setup, rows, flow, answered, idle)
     return 1 if failed else 0
 
 
