@@ -1,7 +1,7 @@
 """Everything we keep about a learner, as plain data for "Download my data"."""
 
 from progress.models import LessonProgress, ReviewCard
-from quizzes.models import Response, TestAttempt
+from quizzes.models import ChallengeRun, Response, TestAttempt
 
 from .models import Learner
 
@@ -54,6 +54,28 @@ def learner_data(learner: Learner) -> dict:
                 "responses": sorted(responses.get(a.pk, []), key=lambda r: r["position"]),
             }
             for a in TestAttempt.objects.filter(learner=learner).select_related("lesson")
+        ],
+        "challenge_runs": [
+            {
+                "lesson": run.lesson.slug,
+                "status": run.status,
+                "extended_time": run.extended,
+                "started_at": run.started_at.isoformat(),
+                "finished_at": run.finished_at and run.finished_at.isoformat(),
+                "problems": [
+                    {
+                        "question": problem.question.key,
+                        "attempts": problem.attempts,
+                        "solved": problem.solved,
+                        "timed_out": problem.timed_out,
+                        "hint_used": problem.hint_used,
+                    }
+                    for problem in run.problems.all()
+                ],
+            }
+            for run in ChallengeRun.objects.filter(learner=learner)
+            .select_related("lesson")
+            .prefetch_related("problems__question")
         ],
         "review_cards": [
             {

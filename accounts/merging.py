@@ -1,7 +1,8 @@
 """Move a guest's progress into an account, without loss or duplicates.
 
 Called right after a guest signs up or logs in. Where both have something for the same
-lesson, they are combined: open tests (the account's stays open, the guest's is abandoned),
+lesson, they are combined: open tests and challenge runs (the account's stays open, the
+guest's is abandoned),
 progress summaries (unions, sums, the best and the latest), and review cards (the one
 reviewed more often wins).
 """
@@ -9,6 +10,7 @@ reviewed more often wins).
 from django.db import transaction
 
 from progress.models import LessonProgress, ReviewCard
+from quizzes.challenge import merge_runs
 from quizzes.models import TestAttempt
 from quizzes.question_cache import forget_draws
 
@@ -24,13 +26,8 @@ def merge_learners(*, guest: Learner, into: Learner) -> None:
         _merge_attempts(guest, into)
         _merge_progress(guest, into)
         _merge_cards(guest, into)
-        for merge in EXTRA_MERGES:
-            merge(guest, into)
+        merge_runs(guest, into)
         guest.delete()
-
-
-# Apps with more learner-owned rows add a function(guest, into) here.
-EXTRA_MERGES: list = []
 
 
 def _merge_attempts(guest: Learner, into: Learner) -> None:
