@@ -130,6 +130,38 @@ def test_test_flow_with_the_mouse(page, lesson_url):
     shoot(page, "test-result")
 
 
+# --- On a 320 px wide phone --------------------------------------------------------------
+
+
+def _fits_320(page, where: str) -> None:
+    page.wait_for_load_state("load")  # after a navigation, measure the styled page
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{where}: the page is {width}px wide at a 320px viewport"
+
+
+def test_test_flow_fits_a_320px_screen(page, lesson_url):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(lesson_url)
+    page.get_by_role("button", name="Start the test").click()
+    for number in range(1, QUESTIONS + 1):
+        expect(_heading(page)).to_have_text(f"Question {number} of {QUESTIONS}")
+        _fits_320(page, f"question {number}")
+        if _is_typed(page):
+            page.locator("#test-card textarea[name=answer]").fill(WRONG_OUTPUT)
+        else:
+            page.locator("#test-card .choice label").first.click()
+        page.get_by_role("button", name="Submit answer").click()
+        _verdict(page)
+        _fits_320(page, f"feedback on question {number}")
+        link = "Next question" if number < QUESTIONS else "See your result"
+        page.get_by_role("link", name=link).click()
+
+    expect(page).to_have_url(RESULT_URL)
+    _fits_320(page, "the result page")
+    assert_no_axe_violations(page, "the result page at 320 px")
+    shoot(page, "test-result-320")
+
+
 # --- Keyboard only -----------------------------------------------------------------------
 
 ACTIVE_MATCHES = """([selector, text]) => {
@@ -212,13 +244,17 @@ def test_test_flow_without_javascript(nojs_page, lesson_url):
         assert FEEDBACK_URL.search(page.url)[1] == str(number)
         correct += _verdict(page).endswith("Correct.")
         expect(page.locator("#test-card .review")).to_be_visible()
+        if number == 1:
+            # The full-page feedback (page shell and card); axe checks a JavaScript-on copy.
+            assert_no_axe_violations(page, "the feedback page")
+            shoot(page, "test-feedback-nojs")
 
         link = "Next question" if number < QUESTIONS else "See your result"
         with page.expect_navigation():
             page.get_by_role("link", name=link).click()
 
     _check_result_page(page, correct)
-    assert_no_axe_violations(page, "the result page without JavaScript")
+    shoot(page, "test-result-nojs")
 
 
 # --- Resume ------------------------------------------------------------------------------
