@@ -14,7 +14,9 @@ SESSION_KEY = "learner"
 
 
 def _remember(request: HttpRequest, learner: Learner) -> None:
-    request.session[SESSION_KEY] = {"user": learner.user_id, "id": learner.pk}
+    remembered = {"user": learner.user_id, "id": learner.pk}
+    if request.session.get(SESSION_KEY) != remembered:  # unchanged: no session write
+        request.session[SESSION_KEY] = remembered
 
 
 def current_learner_id(request: HttpRequest) -> int | None:

@@ -13,7 +13,7 @@ from quizzes.forms import INVISIBLE
 from quizzes.grading import MAX_TYPED_ANSWER
 
 from .diagram_quiz import Answer
-from .matching import letter, plain_text
+from .matching import MIN_PAIRS, letter, plain_text
 
 
 @dataclass
@@ -46,6 +46,11 @@ class ComponentForm(forms.Form):
                 "Choose one part of the diagram at a time.", code="repeated"
             )
         return cleaned
+
+    @property
+    def message(self) -> str:
+        """Every error in one line, for the panel's alert."""
+        return " ".join(error for errors in self.errors.values() for error in errors)
 
 
 def _quiz_field(question, number: int) -> forms.Field:
@@ -89,6 +94,8 @@ class DiagramQuizForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.questions:
+            raise forms.ValidationError("This lesson has no diagram quiz to answer.", code="empty")
         for number, (name, field) in enumerate(self.fields.items(), start=1):
             values = self.data.getlist(name)
             if isinstance(field, forms.MultipleChoiceField):
@@ -156,6 +163,8 @@ class MatchingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if len(self.concepts) < MIN_PAIRS:
+            raise forms.ValidationError("This analogy has too few pairs to match.", code="empty")
         for name, field in self.fields.items():
             if len(self.data.getlist(name)) > 1:
                 self.add_error(name, f"“{field.label}”: send one counterpart.")

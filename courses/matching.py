@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
+MIN_PAIRS = 2  # one pair is no exercise: there is nothing to choose between
+
 
 def shuffled_counterparts(items: list, seed: int | str) -> list:
     """The items in the order their counterparts are offered: stable for a seed, and never

@@ -19,7 +19,7 @@ from progress.services import record_mode_visit
 from . import selectors
 from .diagram_quiz import QUIZ_LENGTH, grade_quiz
 from .forms import ComponentForm, DiagramQuizForm, MatchingForm
-from .matching import grade_matches, shuffled_counterparts
+from .matching import MIN_PAIRS, grade_matches, shuffled_counterparts
 from .models import Lesson, Section
 from .modes import MODES_BY_SLUG, mode_url
 
@@ -72,31 +72,36 @@ VISUALIZE = "courses/modes/visualize.html"
 def visualize(request: HttpRequest, slug: str) -> TemplateResponse:
     """The diagram to explore (`?component=<key>` opens a box's panel; htmx swaps only the
     panel), then the diagram quiz, graded on POST.
-    Models: Lesson, Section, SectionItem, Question, Option. Template: courses/modes/visualize.html."""
+    Models: Lesson, Section, SectionItem, Question, Option.
+    Template: courses/modes/visualize.html."""
     lesson = selectors.lesson_for_visualize(slug)
     diagram = selectors.diagram_of(lesson.mode_sections)
     questions = lesson.diagram_questions[:QUIZ_LENGTH]
     context = {"diagram": diagram, "questions": questions, "component": None}
     if request.method == "POST":
-        form = DiagramQuizForm(request.POST, questions=questions)
-        if not form.is_valid():
-            context["quiz_form"] = form
-            template = f"{VISUALIZE}#quiz" if _partial(request) else VISUALIZE
-            return _page(request, lesson, "visualize", template, context, status=400)
-        _record_visit(request, lesson, "visualize")
-        context["quiz_result"] = grade_quiz(questions, form.answers)
-        template = f"{VISUALIZE}#quiz" if _partial(request) else VISUALIZE
-        return _page(request, lesson, "visualize", template, context)
-
+        return _grade_diagram_quiz(request, lesson, context)
     components = diagram.components if diagram else {}
     chooser = ComponentForm(request.GET, keys=list(components))
-    status = 200 if chooser.is_valid() else 400
-    if status == 200:
+    if chooser.is_valid():
         context["component"] = components.get(chooser.cleaned_data["component"])
     context["component_form"] = chooser
     context["quiz_form"] = DiagramQuizForm(questions=questions)
     template = f"{VISUALIZE}#panel_swap" if _partial(request) else VISUALIZE
+    status = 200 if chooser.is_valid() else 400
     return _page(request, lesson, "visualize", template, context, status=status)
+
+
+def _grade_diagram_quiz(request: HttpRequest, lesson: Lesson, context: dict) -> TemplateResponse:
+    """All the quiz's answers at once: refused whole (400) or graded and the visit recorded."""
+    form = DiagramQuizForm(request.POST, questions=context["questions"])
+    if not form.is_valid():
+        template = f"{VISUALIZE}#quiz" if _partial(request) else VISUALIZE
+        context["quiz_form"] = form
+        return _page(request, lesson, "visualize", template, context, status=400)
+    _record_visit(request, lesson, "visualize")
+    context["quiz_result"] = grade_quiz(context["questions"], form.answers)
+    template = f"{VISUALIZE}#quiz_swap" if _partial(request) else VISUALIZE
+    return _page(request, lesson, "visualize", template, context)
 
 
 ANALOGY = "courses/modes/analogy.html"
@@ -111,17 +116,18 @@ def analogy(request: HttpRequest, slug: str) -> TemplateResponse:
     section = next(iter(lesson.mode_sections), None)
     concepts = list(section.items.all()) if section else []
     offered = shuffled_counterparts(concepts, lesson.pk)
-    context = {"section": section, "offered": offered, "can_match": len(concepts) > 1}
     data = request.POST if request.method == "POST" else None
     form = MatchingForm(data, concepts=concepts, offered=offered)
-    context["form"] = form
+    context = {"section": section, "offered": offered, "form": form,
+               "can_match": len(concepts) >= MIN_PAIRS}  # fmt: skip
     if request.method == "GET":
         return _page(request, lesson, "analogy", ANALOGY, context)
-    template = f"{ANALOGY}#matching" if _partial(request) else ANALOGY
-    if not context["can_match"] or not form.is_valid():
+    if not form.is_valid():
+        template = f"{ANALOGY}#matching" if _partial(request) else ANALOGY
         return _page(request, lesson, "analogy", template, context, status=400)
     _record_visit(request, lesson, "analogy")
     context["result"] = grade_matches(concepts, offered, form.picks)
+    template = f"{ANALOGY}#matching_swap" if _partial(request) else ANALOGY
     return _page(request, lesson, "analogy", template, context)
 
 

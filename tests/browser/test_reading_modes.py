@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import Question
-from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, shoot
+from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, axe_view, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -102,18 +102,16 @@ def test_visualize_component_and_quiz_by_keyboard_only(page, site):
     wrong = page.locator(".quiz-result--wrong").first
     expect(wrong.locator(".tag--right")).to_have_text("Correct answer")
     expect(wrong.locator(".review-option__why")).not_to_have_count(0)
-    expect(page.locator(".mode--current .mode__visited")).to_have_count(0)  # chooser not swapped
+    expect(page.locator(".mode--current .mode__visited")).to_contain_text("visited")
+    expect(page.locator("#mode-done")).to_contain_text("Done")
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         assert_no_axe_violations(page, f"the diagram quiz result ({scheme})")
     page.emulate_media(color_scheme="light")
     shoot(page, "mode-visualize-quiz-result")
 
-    page.reload()
-    expect(page.locator(".mode--current .mode__visited")).to_contain_text("visited")
 
-
-def test_visualize_without_javascript(nojs_page, site):
+def test_visualize_without_javascript(nojs_page, new_context, site):
     page = nojs_page
     page.goto(_mode_url(site, "visualize"))
     page.locator("#box-maintainability").click()
@@ -121,6 +119,7 @@ def test_visualize_without_javascript(nojs_page, site):
     expect(page.locator(PANEL_HEADING)).to_have_text("Maintainability")
     expect(page.locator("#box-maintainability")).to_have_attribute("aria-current", "true")
     expect(page.locator("#component-panel .counterpart")).to_contain_text("recipe")
+    assert_no_axe_violations(axe_view(new_context, page), "visualize, a component chosen, no JS")
 
     # Submitting with nothing chosen is refused by the browser (required radios), so send
     # the whole quiz right instead: the full page comes back with the result.
@@ -131,7 +130,7 @@ def test_visualize_without_javascript(nojs_page, site):
     expect(page).to_have_url(re.compile(r"/visualize/#diagram-quiz$"))
     expect(page.locator(".quiz__score")).to_have_text("You got 3 of 3 right.")
     expect(page.locator(".mode--current .mode__visited")).to_contain_text("visited")
-    assert_no_axe_violations(page, "the quiz result without JavaScript")
+    shoot(page, "mode-visualize-nojs-result")
 
 
 def test_before_and_after_side_by_side_on_desktop_stacked_on_a_phone(page, site):
