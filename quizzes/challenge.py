@@ -10,9 +10,11 @@ The rules, judged on the server's clock only:
 - A clean run — every problem solved at the first attempt, in time, without the hint —
   earns the lesson's Pattern Master badge. Extended time never costs it.
 
-Each write runs in one transaction with the run row locked and checks the `step` its form
-was drawn at, so a replayed, stale, out-of-order or double submit changes nothing and says
-why. Every function takes `now` (default: the server's clock) so tests need not sleep.
+Each action runs in one transaction with the run row locked (select_for_update). A
+problem's actions (start, answer, hint, give up) also check the `step` their form was
+drawn at, so a replayed, stale, out-of-order or double submit changes nothing and says why;
+extended time and restart need no step (asking twice changes nothing). Every function takes
+`now` (default: the server's clock), so tests need not sleep.
 """
 
 from dataclasses import dataclass
@@ -213,7 +215,8 @@ def extend_time(
     *, learner_id: int | None, lesson_slug: str, run_id: int, now: datetime | None = None
 ) -> Outcome:
     """Double every time limit of the run from now on, including the running problem's
-    (unless its time has already run out). Needs no step: asking twice is harmless."""
+    (unless its time has already run out). It takes no step and moves none: the page's
+    other forms stay valid, and asking twice changes nothing."""
     now = now or timezone.now()
     with transaction.atomic():
         run = locked_challenge_run(learner_id, lesson_slug, run_id)
@@ -222,8 +225,7 @@ def extend_time(
         if run.extended:
             return Outcome("conflict", run, message="Extended time is already on.")
         run.extended = True
-        run.step += 1
-        run.save(update_fields=["extended", "step"])
+        run.save(update_fields=["extended"])
         problem = run.problem_list[run.position]  # an open run has a current problem
         if problem.is_started and not _too_late(problem, now):
             problem.deadline = problem.started_at + problem.limit(run.time_factor)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import retarget
 
 from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Lesson
@@ -36,15 +37,17 @@ def _partial(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _render(request: HttpRequest, template: str, lesson: Lesson, mode: str, card: dict,
-            status: int = 200, progress=None) -> TemplateResponse:  # fmt: skip
+def _render(
+    request: HttpRequest, template: str, lesson: Lesson, mode: str, card: dict,
+    status: int = 200, progress=None, partial: str = "card",
+) -> TemplateResponse:  # fmt: skip
     """The mode page, or only its card for an htmx swap. The page around the card (header,
     mode chooser) needs the learner's status: one query, which a swap skips, and which a
     POST that has just written the learner's `progress` row builds from that row instead
     (the same context as `mode_page_context`; a POST's budget is ten queries)."""
     context = {"lesson": lesson, **card}
     if _partial(request):
-        return TemplateResponse(request, f"{template}#card", context, status=status)
+        return TemplateResponse(request, f"{template}#{partial}", context, status=status)
     if progress is None:
         chrome = mode_page_context(request, lesson, mode)
     else:
@@ -215,7 +218,9 @@ def _challenge_post(request: HttpRequest, slug: str) -> HttpResponse:
         return _challenge_page(request, lesson, outcome.run, message=message, status=400)
     if action == "restart" or not _partial(request):
         return HttpResponseRedirect(f"{url}#challenge-card", status=303)
-    return _challenge_page(request, lesson, outcome.run)
+    # Extended time swaps only the timing box: an answer being typed stays as it is.
+    part = "timing" if action == "extend" else "card"
+    return _challenge_page(request, lesson, outcome.run, event=outcome.event, partial=part)
 
 
 def _lesson(slug: str) -> Lesson:
@@ -223,22 +228,24 @@ def _lesson(slug: str) -> Lesson:
 
 
 def _challenge_refused(request, lesson, message: str, status: int) -> TemplateResponse:
-    """Nothing changed: say why, above the learner's current run."""
+    """Nothing changed: say why, above the learner's current run (the whole card, whatever
+    part of it the form meant to swap)."""
     run = selectors.latest_challenge_run(request, lesson)
-    return _challenge_page(request, lesson, run, message=message, status=status)
+    response = _challenge_page(request, lesson, run, message=message, status=status)
+    return retarget(response, "#challenge-card") if _partial(request) else response
 
 
-def _challenge_page(request, lesson, run, message: str = "", status: int = 200):
-    return _render(request, CHALLENGE, lesson, "challenge",
-                   _challenge_card(lesson, run, message), status)  # fmt: skip
+def _challenge_page(request, lesson, run, message="", status=200, event="", partial="card"):
+    card = _challenge_card(lesson, run, message, event)
+    return _render(request, CHALLENGE, lesson, "challenge", card, status, partial=partial)
 
 
-def _challenge_card(lesson: Lesson, run, message: str) -> dict:
+def _challenge_card(lesson: Lesson, run, message: str, event: str = "") -> dict:
     """Which card the run is at, as of now: intro (no run yet), ready (the next problem to
     start, after the previous one's solution), question, expired (time ran out before an
     answer arrived) or summary (the run is over)."""
     now = timezone.now()
-    card = {"run": run, "message": message, "now": now, "grace": challenge.GRACE}
+    card = {"run": run, "message": message, "event": event}
     if run is None:
         return {**card, "state": "intro", "limits": challenge.problem_limits(lesson)}
     if not run.is_open:
