@@ -134,6 +134,15 @@ else:
 # Cached pages carry the release in their keys, so a deploy never serves stale markup.
 RELEASE_ID = os.environ.get("RELEASE_ID", "dev")
 
+# Each process's own memory, in front of the shared cache for values that never change
+# under their key (see courses/content_cache.py).
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "patternwise-local",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 # Sessions live in the database with the cache in front: app servers share them with no
 # sticky sessions, and a cache restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -8,9 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .content_cache import bump_content_version
 from .markdown import render_inline, render_markdown
 from .modes import mode_links
-from .page_cache import bump_content_version
 
 
 class Track(models.Model):

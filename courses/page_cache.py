@@ -2,42 +2,28 @@
 
 Their lesson page differs from anyone else's only by the CSRF token and the CSP nonce, so
 the page is stored once with those two values swapped for placeholders, and each request
-puts its own back. Any content change bumps one shared version number, which retires
-every cached page at once on every app server.
+puts its own back. Pages live in the content cache (see content_cache), so a content
+change retires them all.
 """
 
 import re
-import time
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 
 from accounts.learners import current_learner_id
 
-VERSION_KEY = "content-version"
+from . import content_cache
+
 PAGE_SECONDS = 3600
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 NONCE_PLACEHOLDER = "\x00nonce\x00"
 # base.html puts the page's one CSRF token in the <body> for htmx; forms reuse the same one.
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
-
-
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def bump_content_version() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -53,14 +39,14 @@ def is_cacheable(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    return f"page:{settings.RELEASE_ID}:{content_version()}:{request.path}"
+    return content_cache.versioned_key("page", request.path)
 
 
 def cached_page(request: HttpRequest) -> HttpResponse | None:
     """The cached page for this visitor, with their own CSRF token and nonce, or None."""
     if not is_cacheable(request):
         return None
-    html = cache.get(_key(request))
+    html = content_cache.get(_key(request))
     if html is None:
         return None
     html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
@@ -79,7 +65,7 @@ def store_page(request: HttpRequest, response: HttpResponse) -> None:
     if token is None or not nonce:
         return
     html = html.replace(token.group(1), CSRF_PLACEHOLDER).replace(str(nonce), NONCE_PLACEHOLDER)
-    cache.set(_key(request), html, PAGE_SECONDS)
+    content_cache.set(_key(request), html, PAGE_SECONDS)
 
 
 def cache_for_visitors(view):

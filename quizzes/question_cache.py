@@ -1,18 +1,17 @@
 """What every question page and answer needs, from the shared cache instead of the database.
 
-A question with its options only changes when content changes, so it is cached under the
-content version (see courses.page_cache). An attempt's draw — which question sits at which
+A question with its options only changes when content changes, so it lives in the content
+cache (see courses.content_cache). An attempt's draw — which question sits at which
 position, and whose attempt it is — never changes once made; merging a guest into an
 account moves attempts, and forgets their cached draws.
 """
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 
-from courses.page_cache import content_version
+from courses import content_cache
 
 from .models import AttemptQuestion, Option, Question
 
@@ -59,12 +58,12 @@ def forget_draws(attempt_ids) -> None:
 
 def cached_question(question_id: int) -> Question:
     """The question with its options (and their confusions): two queries on a miss."""
-    key = f"question:{settings.RELEASE_ID}:{content_version()}:{question_id}"
-    question = cache.get(key)
+    key = content_cache.versioned_key("question", question_id)
+    question = content_cache.get(key)
     if question is None:
         question = Question.objects.prefetch_related(
             Prefetch("options", queryset=Option.objects.select_related("confusion"))
         ).get(pk=question_id)
         question.option_list = list(question.options.all())
-        cache.set(key, question, SECONDS)
+        content_cache.set(key, question, SECONDS)
     return question

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
@@ -17,6 +17,7 @@ CONTENT = Path(__file__).resolve().parent.parent / "content"
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     cache.clear()  # sessions, throttles: each test starts with an empty shared cache
+    caches["local"].clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Manifest storage needs collectstatic; tests and live_server serve from the finders.
     settings.STORAGES = {

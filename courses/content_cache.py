@@ -1,0 +1,55 @@
+"""Caching of things derived from course content, in two levels.
+
+Every key carries the content version, a number that any content change replaces (in the
+shared cache, so all app servers see it). A value under a versioned key therefore never
+changes, which makes it safe to keep a copy in each process's own memory as well: a hit
+there costs no round trip to Redis. The version itself is re-read from the shared cache at
+most every VERSION_TTL seconds per process, so an edit shows everywhere within that time
+(at once on the server that made it).
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache, caches
+
+VERSION_KEY = "content-version"
+VERSION_TTL = 2  # seconds a process trusts its copy of the version
+
+local = caches["local"]
+
+
+def content_version() -> int:
+    version = local.get(VERSION_KEY)
+    if version is None:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, time.time_ns(), None)
+            version = cache.get(VERSION_KEY)
+        local.set(VERSION_KEY, version, VERSION_TTL)
+    return version
+
+
+def bump_content_version() -> None:
+    """Retire everything cached from the current content, on every app server."""
+    cache.set(VERSION_KEY, time.time_ns(), None)
+    local.delete(VERSION_KEY)
+
+
+def versioned_key(*parts) -> str:
+    return ":".join(str(part) for part in (settings.RELEASE_ID, content_version(), *parts))
+
+
+def get(key: str):
+    """A value cached under a versioned key: this process's copy, else the shared one."""
+    value = local.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local.set(key, value)
+    return value
+
+
+def set(key: str, value, timeout: int) -> None:  # noqa: A001 - mirrors the cache API
+    cache.set(key, value, timeout)
+    local.set(key, value, timeout)
