@@ -21,7 +21,7 @@ from .diagram_quiz import QUIZ_LENGTH, grade_quiz
 from .forms import ComponentForm, DiagramQuizForm, MatchingForm
 from .matching import MIN_PAIRS, grade_matches, shuffled_counterparts
 from .models import Lesson, Section
-from .modes import MODES_BY_SLUG, mode_url
+from .modes import MODES_BY_SLUG, SELF_MARKED, mode_url
 
 
 def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, context: dict,
@@ -136,7 +136,7 @@ def mode_done(request: HttpRequest, slug: str, mode: str) -> HttpResponse:
     """Mark a mode of a lesson as done (a visit), then go back to that mode's page.
     Models: Lesson, LessonProgress. Template (unknown mode): courses/modes/unknown_mode.html."""
     known = MODES_BY_SLUG.get(mode)
-    if known is None or not known.per_lesson:
+    if known is None or known.slug not in SELF_MARKED:
         context = {"mode_slug": mode, "lesson": get_object_or_404(Lesson, slug=slug)}
         return TemplateResponse(request, "courses/modes/unknown_mode.html", context, status=400)
     lesson = get_object_or_404(Lesson, slug=slug)

@@ -32,6 +32,8 @@ MODES = (
 )  # fmt: skip
 
 MODES_BY_SLUG = {mode.slug: mode for mode in MODES}
+# Modes a learner marks as done themselves; the others record a visit when they are used.
+SELF_MARKED = {"explanation", "deep-dive", "visualize", "analogy", "why-it-matters"}
 
 
 @dataclass(frozen=True)

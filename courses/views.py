@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from progress.selectors import statuses_by_lesson
 
 from . import selectors
+from .modes import MODES_BY_SLUG
 from .page_cache import cache_for_visitors
 from .rendering import lesson_body_html
 
@@ -32,4 +33,6 @@ def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
         **selectors.mode_page_context(request, lesson, "explanation"),
         "body_html": lesson_body_html(lesson),
     }
+    context["mode"] = MODES_BY_SLUG["explanation"]
+    context["mode_done"] = "explanation" in context["status"].visited
     return TemplateResponse(request, "courses/lesson.html", context)

@@ -167,3 +167,15 @@ def test_learners_never_get_the_visitors_page(client, course):
     client.get(lesson.get_absolute_url())  # cached for visitors
     client.post(reverse("quizzes:start", args=[lesson.slug]))
     assert "Resume test" in client.get(lesson.get_absolute_url()).content.decode()
+
+
+def test_the_explanation_can_be_marked_done_but_graded_modes_cannot(client, course):
+    lesson = course["production-readiness"]
+    for mode in ("test", "practice", "challenge", "flashcards"):
+        url = reverse("courses:mode-done", args=[lesson.slug, mode])
+        assert client.post(url).status_code == 400, mode
+    response = client.post(reverse("courses:mode-done", args=[lesson.slug, "explanation"]))
+    assert response.status_code == 303
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert "Done — the mode chooser shows it as visited." in html
+    assert html.count("✓</span> visited") == 1
