@@ -1,7 +1,9 @@
 """Drive the test flow through Django's test client, as a browser would."""
 
 import re
+import threading
 
+from django.db import connections
 from django.urls import reverse
 
 from quizzes.models import TestAttempt
@@ -48,3 +50,25 @@ def finish(client, attempt, pattern: str = "1" * 10):
         assert response.status_code == 303, response.content.decode()[:500]
     attempt.refresh_from_db()
     return attempt
+
+
+def in_parallel(count: int, work) -> list:
+    """Run work(i) in `count` threads released at the same moment; return the results."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except Exception as error:  # surfaced by the assertions below
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

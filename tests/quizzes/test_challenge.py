@@ -5,12 +5,11 @@ refused). Time never sleeps here: services take `now=`, and pages see deadlines 
 the database."""
 
 import re
-import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +23,7 @@ from quizzes import challenge
 from quizzes.models import ChallengeProblem, ChallengeRun, Option, Question
 from tests.factories import make_lesson, make_question
 
-from .helpers import answer_data
+from .helpers import answer_data, in_parallel
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -737,28 +736,6 @@ def test_the_post_query_count_is_constant(client, db, django_assert_max_num_quer
 # --- Races (PostgreSQL, where row locks and constraints behave as in production) ----------
 
 
-def _in_parallel(count: int, work) -> list:
-    """Run work(i) in `count` threads released at the same moment; return the results."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as error:  # surfaced by the assertions
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _tabs(count: int) -> tuple[Client, list[Client]]:
     """One guest's browser session, open in `count` tabs."""
     first = Client()
@@ -784,7 +761,7 @@ def test_twenty_parallel_starts_make_exactly_one_run(postgres_course):
     lesson = postgres_course["production-readiness"]
     first, tabs = _tabs(20)
     _start_run(first, lesson).delete()  # the guest exists; the race is only about the run
-    results = _in_parallel(20, lambda i: tabs[i].post(_url(lesson), {"action": "start_run"}))
+    results = in_parallel(20, lambda i: tabs[i].post(_url(lesson), {"action": "start_run"}))
     assert all(getattr(r, "status_code", r) == 303 for r in results), results
     assert ChallengeRun.objects.filter(lesson=lesson, status="in_progress").count() == 1
 
@@ -799,7 +776,7 @@ def test_parallel_double_submits_use_one_attempt(postgres_course):
     run.refresh_from_db()
     data = {"action": "answer", "run": run.pk, "number": 1, "step": run.step,
             **_answer(problem, right=False)}  # fmt: skip
-    results = _in_parallel(10, lambda i: tabs[i].post(_url(lesson), data))
+    results = in_parallel(10, lambda i: tabs[i].post(_url(lesson), data))
     statuses = sorted(getattr(r, "status_code", r) for r in results)
     assert statuses == [303] + [409] * 9, statuses
     problem.refresh_from_db()

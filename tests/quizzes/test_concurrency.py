@@ -1,15 +1,13 @@
 """Races, on PostgreSQL where row locks and constraints behave as in production."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Response, TestAttempt
 
-from .helpers import answer_data, current_token
+from .helpers import answer_data, current_token, in_parallel
 
 pytestmark = pytest.mark.postgres
 
@@ -18,28 +16,6 @@ pytestmark = pytest.mark.postgres
 def _postgres_only(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL=postgres://...)")
-
-
-def in_parallel(count: int, work) -> list:
-    """Run work(i) in `count` threads released at the same moment; return the results."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as error:  # surfaced by the assertions below
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def logged_in_clients(user, count):
