@@ -47,24 +47,6 @@ def slot_at(attempt: TestAttempt, position: int) -> AttemptQuestion:
     return _with_options(slot, attempt.seed)
 
 
-def owned_slot(request: HttpRequest, attempt_id: int, position: int) -> AttemptQuestion:
-    """The learner's drawn question with its attempt, lesson and options, or 404: the owner
-    check rides on the same query (2 queries in all)."""
-    learner_id = current_learner_id(request)
-    try:
-        slot = (
-            AttemptQuestion.objects.select_related("attempt__lesson", "question", "response")
-            .prefetch_related(_options_prefetch())
-            .get(attempt_id=attempt_id, attempt__learner_id=learner_id, position=position)
-        )
-    except AttemptQuestion.DoesNotExist:
-        raise Http404("No such question in this test.") from None
-    slot.options = shuffled_options(
-        slot.question.options.all(), slot.attempt.seed, slot.question_id
-    )
-    return slot
-
-
 def slots_with_responses(attempt: TestAttempt) -> list[AttemptQuestion]:
     """Every drawn question with its options and response, for the result page."""
     slots = list(
