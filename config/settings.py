@@ -119,6 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if HTTPS and not REDIS_URL:
+    # Several app servers (or workers) must share throttles, sessions and the content cache.
+    raise ImproperlyConfigured("REDIS_URL must be set in production (DJANGO_HTTPS=1).")
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from quizzes.admin import QuestionInline
 
@@ -46,7 +47,7 @@ class LessonAdmin(admin.ModelAdmin):
 
     @admin.display(description="Rendered introduction (as saved)")
     def preview(self, lesson):
-        return format_html('<div class="prose">{}</div>', lesson.introduction_html)  # sanitised
+        return format_html('<div class="prose">{}</div>', mark_safe(lesson.introduction_html))  # noqa: S308 - sanitised on save
 
     @admin.display(description="On the site")
     def view_on_site_link(self, lesson):
@@ -74,4 +75,4 @@ class SectionAdmin(TouchesLessonAdmin):
 
     @admin.display(description="Rendered body (as saved)")
     def preview(self, section):
-        return format_html('<div class="prose">{}</div>', section.body_html)
+        return format_html('<div class="prose">{}</div>', mark_safe(section.body_html))  # noqa: S308 - sanitised on save

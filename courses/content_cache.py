@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import transaction
 
 VERSION_KEY = "content-version"
 VERSION_TTL = 2  # seconds a process trusts its copy of the version
@@ -31,7 +32,14 @@ def content_version() -> int:
 
 
 def bump_content_version() -> None:
-    """Retire everything cached from the current content, on every app server."""
+    """Retire everything cached from the current content, on every app server: now, and
+    again once the change is committed, so a page rendered from the old rows in between
+    is not kept under the new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     cache.set(VERSION_KEY, time.time_ns(), None)
     local.delete(VERSION_KEY)
 

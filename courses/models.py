@@ -29,6 +29,10 @@ class Track(models.Model):
         super().save(*args, **kwargs)
         bump_content_version()
 
+    def delete(self, *args, **kwargs):
+        bump_content_version()
+        return super().delete(*args, **kwargs)
+
 
 class Lesson(models.Model):
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="lessons")
@@ -57,6 +61,10 @@ class Lesson(models.Model):
 
     def get_absolute_url(self):
         return reverse("courses:lesson", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        bump_content_version()
+        return super().delete(*args, **kwargs)
 
     @classmethod
     def touch(cls, lesson_id: int) -> None:

@@ -107,13 +107,12 @@ def _review_context(request, form=None) -> dict:
 @require_POST
 def rate_review(request: HttpRequest) -> HttpResponse:
     form = RatingForm(request.POST)
-    if not form.is_valid() or not form.cleaned_data["card"].isdigit():
+    card_id = form.cleaned_data.get("card", "") if form.is_valid() else ""
+    if not (card_id.isascii() and card_id.isdigit()) or len(card_id) > 18:
         form.is_valid() and form.add_error("card", "Which card?")
         return _respond(request, "progress/review.html", _review_context(request, form), 400)
     learner_id = current_learner_id(request)
-    card = get_object_or_404(
-        ReviewCard, pk=int(form.cleaned_data["card"][:18]), learner_id=learner_id
-    )
+    card = get_object_or_404(ReviewCard, pk=int(card_id), learner_id=learner_id)
     services.rate_card(learner=card.learner, lesson_id=card.lesson_id, card=card,
                        rating=form.cleaned_data["rating"])  # fmt: skip
     if request.htmx:

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from courses.admin_base import TouchesLessonAdmin
 
@@ -74,8 +75,8 @@ class QuestionAdmin(TouchesLessonAdmin):
     def preview(self, question):
         return format_html(
             '<div class="prose">{}</div><div class="code">{}</div>',
-            question.prompt_html,
-            question.code_html,
+            mark_safe(question.prompt_html),  # noqa: S308 - sanitised on save
+            mark_safe(question.code_html),  # noqa: S308
         )
 
 

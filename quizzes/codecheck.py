@@ -18,14 +18,18 @@ OUTPUT_BYTES = 64 * 1024
 
 # Runs before the snippet; audit hooks cannot be removed once added.
 PRELUDE = r"""
-import sys
+import os, sys
 _BLOCKED = ("socket.", "subprocess.", "os.exec", "os.spawn", "os.posix_spawn", "os.fork",
-            "os.system", "os.kill", "os.remove", "os.rename", "os.rmdir", "shutil.", "ctypes.",
-            "urllib.", "webbrowser.")
+            "os.system", "os.kill", "os.remove", "os.rename", "os.rmdir", "os.chmod",
+            "os.chown", "os.link", "os.symlink", "os.truncate", "os.mkdir", "shutil.",
+            "ctypes.", "urllib.", "webbrowser.")
 def _guard(event, args):
     if event.startswith(_BLOCKED):
         raise PermissionError(f"{event} is not allowed in lesson code")
-    if event == "open" and isinstance(args[1], str) and set(args[1]) & set("wax+"):
+    if event == "open" and (
+        (isinstance(args[1], str) and set(args[1]) & set("wax+"))
+        or (isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+    ):
         raise PermissionError("writing files is not allowed in lesson code")
 sys.addaudithook(_guard)
 del _guard

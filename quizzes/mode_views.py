@@ -95,7 +95,7 @@ def practice_mode(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         return _practice_post(request, lesson, questions)
     number = request.GET.get("q", "1")
-    if not number.isdigit() or not 1 <= int(number) <= len(questions):
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= len(questions):
         raise Http404("No such practice question.")
     return _practice_page(request, lesson, _practice_card(questions, int(number)))
 

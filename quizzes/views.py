@@ -169,6 +169,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def abandon(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Close an open attempt without a result."""
     attempt = selectors.attempt_for(request, attempt_id)
-    services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request))
-    messages.info(request, "Test abandoned. Nothing from it counts towards your strength.")
+    if services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request)):
+        messages.info(request, "Test abandoned. Nothing from it counts towards your strength.")
+    elif attempt.status == TestAttempt.Status.FINISHED:
+        messages.info(request, "That test is already finished; its result stands.")
+        return redirect("quizzes:result", attempt.pk)
     return redirect(attempt.lesson)

@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "patternwise.example",
     "DATABASE_URL": "sqlite:////tmp/patternwise-check.sqlite3",
     "EMAIL_HOST": "smtp.patternwise.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -43,6 +44,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env_overrides=env, remove=("SECRET_KEY",))
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_shared_cache():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = run_manage("check", env_overrides=env, remove=("REDIS_URL",))
+    assert result.returncode != 0
+    assert "REDIS_URL must be set in production" in result.stderr
 
 
 def test_a_bad_boolean_setting_is_a_clear_error():

@@ -211,6 +211,7 @@ def assert_refused(tmp_path, filename: str, text: str, line: int | None, message
         ("questions.yaml", code_question("c1", "import socket; socket.create_connection(('127.0.0.1', 9))", "x"), 1, "not allowed in lesson code"),
         ("questions.yaml", code_question("c1", "open('/tmp/pw-x', 'w').write('x')", "x"), 1, "writing files is not allowed"),
         ("questions.yaml", code_question("c1", "while True: pass", "x"), 1, "too much time"),
+        ("questions.yaml", code_question("c1", "import os; os.open('/tmp/pw-y', os.O_WRONLY | os.O_CREAT)", "x"), 1, "writing files is not allowed"),
     ],
 )  # fmt: skip
 def test_malformed_or_hostile_files_are_refused_whole(tmp_path, filename, text, line, message):

@@ -165,3 +165,9 @@ def test_interval_descriptions():
     assert scheduling.describe_interval(now + timedelta(minutes=10), now) == "10 min"
     assert scheduling.describe_interval(now + timedelta(days=3), now) == "3 days"
     assert scheduling.describe_interval(now + timedelta(hours=1), now) == "1 hour"
+
+
+def test_a_non_ascii_digit_card_id_is_a_400_not_a_500(client, db):
+    for card in ("²", "١٢", "9" * 40):
+        response = client.post(reverse("progress:rate-review"), {"card": card, "rating": "good"})
+        assert response.status_code == 400, card

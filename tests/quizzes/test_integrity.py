@@ -293,3 +293,11 @@ def test_huge_and_unknown_attempt_ids_are_404(client, lesson):
     for attempt_id in (0, 999_999, 10**30):
         assert client.get(f"/tests/{attempt_id}/").status_code == 404
         assert client.post(f"/tests/{attempt_id}/answer/", {"token": "x"}).status_code == 404
+
+
+def test_abandoning_a_finished_test_keeps_its_result_and_says_so(client, lesson):
+    attempt = finish(client, start(client, lesson))
+    response = client.post(reverse("quizzes:abandon", args=[attempt.pk]), follow=True)
+    assert "already finished; its result stands" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == TestAttempt.Status.FINISHED

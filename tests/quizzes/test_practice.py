@@ -375,3 +375,11 @@ def test_arbitrary_practice_posts_never_break_anything(client, lesson, data, rea
     progress = LessonProgress.objects.filter(lesson=lesson).first()
     solved = set(progress.practice_solved) if progress else set()
     assert solved <= {question.key for question in questions}
+
+
+def test_odd_question_numbers_are_404_not_500(client, course):
+    from django.urls import reverse
+
+    url = reverse("quizzes:practice", args=["production-readiness"])
+    for number in ("²", "0", "99", "abc", "9" * 40):
+        assert client.get(url, {"q": number}).status_code == 404, number
