@@ -8,8 +8,10 @@ reviewed more often wins).
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from progress.models import LessonProgress, ReviewCard
+from progress.services import earliest_due
 from quizzes.challenge import merge_runs
 from quizzes.models import TestAttempt
 from quizzes.question_cache import forget_draws
@@ -24,8 +26,8 @@ def merge_learners(*, guest: Learner, into: Learner) -> None:
         # Lock both rows (in id order, so two merges cannot deadlock).
         list(Learner.objects.select_for_update().filter(pk__in=[guest.pk, into.pk]).order_by("pk"))
         _merge_attempts(guest, into)
-        _merge_progress(guest, into)
         _merge_cards(guest, into)
+        _merge_progress(guest, into)  # last: it reads the merged attempts and cards
         merge_runs(guest, into)
         guest.delete()
 
@@ -34,7 +36,7 @@ def _merge_attempts(guest: Learner, into: Learner) -> None:
     open_status = TestAttempt.Status.IN_PROGRESS
     busy = TestAttempt.objects.filter(learner=into, status=open_status).values("lesson_id")
     TestAttempt.objects.filter(learner=guest, status=open_status, lesson_id__in=busy).update(
-        status=TestAttempt.Status.ABANDONED
+        status=TestAttempt.Status.ABANDONED, finished_at=timezone.now()
     )
     moved = list(TestAttempt.objects.filter(learner=guest).values_list("pk", flat=True))
     TestAttempt.objects.filter(learner=guest).update(learner=into)
@@ -45,8 +47,10 @@ def _merge_attempts(guest: Learner, into: Learner) -> None:
 
 
 def _merge_progress(guest: Learner, into: Learner) -> None:
-    theirs = {p.lesson_id: p for p in LessonProgress.objects.filter(learner=into)}
-    for mine in LessonProgress.objects.filter(learner=guest):
+    theirs = {
+        p.lesson_id: p for p in LessonProgress.objects.select_for_update().filter(learner=into)
+    }
+    for mine in LessonProgress.objects.select_for_update().filter(learner=guest):
         target = theirs.get(mine.lesson_id)
         if target is None:
             mine.learner = into
@@ -58,11 +62,17 @@ def _merge_progress(guest: Learner, into: Learner) -> None:
         target.tests_taken += mine.tests_taken
         scores = [s for s in (target.best_score, mine.best_score) if s is not None]
         target.best_score = max(scores, default=None)
-        if newer.latest_score is not None:
-            target.latest_score, target.latest_total = newer.latest_score, newer.latest_total
-            target.strength = newer.strength
-        dues = [d for d in (target.review_due_at, mine.review_due_at) if d is not None]
-        target.review_due_at = min(dues, default=None)
+        latest = (
+            TestAttempt.objects.filter(
+                learner=into, lesson_id=target.lesson_id, status=TestAttempt.Status.FINISHED
+            )
+            .order_by("-finished_at")
+            .first()
+        )  # the attempts are merged already: this is the latest of both
+        if latest is not None:
+            target.latest_score, target.latest_total = latest.score, latest.question_count
+            target.strength = latest.strength
+        target.review_due_at = earliest_due(into.pk, target.lesson_id)  # cards merged too
         masters = [d for d in (target.pattern_master_at, mine.pattern_master_at) if d is not None]
         target.pattern_master_at = min(masters, default=None)
         target.last_activity = newer.last_activity

@@ -6,6 +6,7 @@ out from everywhere, and one address cannot try many passwords on one account.
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -14,8 +15,18 @@ WINDOW_SECONDS = 15 * 60
 MESSAGE = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 
 
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind our proxy (BEHIND_PROXY=1) it is the last entry of
+    X-Forwarded-For, the one the proxy itself added; earlier entries can be forged."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.rsplit(",", 1)[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _key(request: HttpRequest, username: str) -> str:
-    who = f"{username.strip().lower()[:150]}|{request.META.get('REMOTE_ADDR', '')}"
+    who = f"{username.strip().lower()[:150]}|{client_address(request)}"
     return "login-failures:" + hashlib.sha256(who.encode()).hexdigest()
 
 

@@ -42,7 +42,8 @@ class ThrottledLoginView(LoginView):
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         if throttle.is_blocked(request, username):
-            form = self.get_form()
+            # Bound without the password, so validating it never runs a password check.
+            form = self.get_form_class()(request=request, data={"username": username})
             form.errors.clear()
             form.add_error(None, throttle.MESSAGE)
             return self.render_to_response(self.get_context_data(form=form), status=429)

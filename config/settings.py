@@ -51,6 +51,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Behind a reverse proxy, the visitor's address is the last X-Forwarded-For entry.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", HTTPS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -47,6 +47,10 @@ class Report:
         return "; ".join(parts) or "nothing to import"
 
 
+def _change_count(report: Report) -> int:
+    return sum(n for (_, outcome), n in report.counts.items() if outcome != "unchanged")
+
+
 def _save_if_changed(obj, values: dict) -> str:
     """Set `values` on `obj` and save it only if something differs."""
     if obj.pk is None:
@@ -65,6 +69,7 @@ def _save_if_changed(obj, values: dict) -> str:
 def import_content(path: Path) -> Report:
     """Import a content root, a track folder or a lesson folder; raise ContentError if bad."""
     tracks = read_tree(Path(path))
+    _verify_code_outputs(tracks)  # before the transaction: running snippets takes time
     report = Report()
     with transaction.atomic():
         for track_data in tracks:
@@ -86,13 +91,34 @@ def _import_lesson(track: Track, data: LessonData, report: Report):
         "summary": data.summary, "introduction": data.introduction, "minutes": data.minutes,
     }  # fmt: skip
     outcome = _save_if_changed(lesson, values)
-    before = report.changed
+    changes_before = _change_count(report)
     sections = _import_sections(lesson, data.sections, report)
     _import_questions(lesson, data.questions, sections, report)
-    if outcome == "unchanged" and report.changed and not before:
-        lesson.save(update_fields=["updated_at"])  # its page changed: refresh caches keyed on it
+    if outcome == "unchanged" and _change_count(report) > changes_before:
+        Lesson.touch(lesson.pk)  # a section or question changed: its cached pages go
         outcome = "updated"
     report.note("lesson", outcome, lesson.slug)
+
+
+def _verify_code_outputs(tracks) -> None:
+    """Run every new or edited code-output snippet and refuse the import if one prints
+    something else. Unchanged snippets are not run again, so a re-import stays quick."""
+    known = {
+        (slug, key): (code, expected)
+        for slug, key, code, expected in Question.objects.filter(
+            kind=Question.Kind.CODE_OUTPUT
+        ).values_list("lesson__slug", "key", "code", "expected_output")
+    }
+    for track in tracks:
+        for lesson in track.lessons:
+            for data in lesson.questions:
+                if data.kind != "code_output":
+                    continue
+                if known.get((lesson.slug, data.key)) == (data.code, data.expected_output):
+                    continue
+                problem = check_code_output(data.code, data.expected_output)
+                if problem:
+                    raise ContentError(data.path, data.line, f"question '{data.key}': {problem}")
 
 
 def _import_sections(lesson: Lesson, sections: list[SectionData], report: Report) -> dict:
@@ -139,15 +165,6 @@ def _import_questions(lesson, questions: list[QuestionData], sections: dict, rep
             "solution": data.solution, "hint": data.hint, "quick_check": data.quick_check,
             "mistakes": data.mistakes, "seconds": data.seconds,
         }  # fmt: skip
-        code_changed = question.pk is None or (question.code, question.expected_output) != (
-            data.code,
-            data.expected_output,
-        )
-        if data.kind == "code_output" and code_changed:
-            # Only new or edited snippets are run, so a re-import stays quick.
-            problem = check_code_output(data.code, data.expected_output)
-            if problem:
-                raise ContentError(data.path, data.line, f"question '{data.key}': {problem}")
         outcome = _save_if_changed(question, values)
         if _sync_options(question, data, sections, fresh=outcome == "created"):
             outcome = "updated" if outcome == "unchanged" else outcome

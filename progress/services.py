@@ -78,7 +78,7 @@ def record_test_result(*, attempt: TestAttempt, missed_question_ids: list[int]) 
         ).update(**changes)
 
 
-def _earliest_due(learner_id: int, lesson_id: int):
+def earliest_due(learner_id: int, lesson_id: int):
     return ReviewCard.objects.filter(learner_id=learner_id, lesson_id=lesson_id).aggregate(
         due=Min("due")
     )["due"]
@@ -106,7 +106,7 @@ def rate_card(*, learner: Learner, lesson_id: int, rating: str, section: Section
         card.last_review = now
         card.save()
         progress = _locked_progress(learner.pk, card.lesson_id)
-        progress.review_due_at = _earliest_due(learner.pk, card.lesson_id)
+        progress.review_due_at = earliest_due(learner.pk, card.lesson_id)
         progress.last_activity = now
         progress.save(update_fields=["review_due_at", "last_activity"])
     return card

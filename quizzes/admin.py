@@ -10,10 +10,17 @@ from .validation import check_code_output, check_options
 
 
 class QuestionInline(admin.TabularInline):
+    """The lesson's questions at a glance. They are edited on their own page, where the
+    prompt, the options and the rules that tie them together are validated as a whole."""
+
     model = Question
     fields = ["order", "key", "use", "kind", "difficulty", "is_active"]
-    show_change_link = True  # prompts, options and solutions are edited on the question
+    readonly_fields = fields
+    show_change_link = True
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class OptionFormSet(forms.BaseInlineFormSet):

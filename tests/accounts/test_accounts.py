@@ -187,3 +187,44 @@ def test_logout_is_a_post(client, user):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_blocked_sign_in_does_not_even_check_the_password(client, user):
+    from django.contrib.auth.signals import user_login_failed
+
+    for _ in range(5):
+        sign_in(client, password="wrong")
+    checked = []
+    user_login_failed.connect(lambda **kw: checked.append(kw), weak=False, dispatch_uid="t")
+    try:
+        assert sign_in(client, password="wrong").status_code == 429
+    finally:
+        user_login_failed.disconnect(dispatch_uid="t")
+    assert checked == []
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled(client, user, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        sign_in(client, password="wrong", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert sign_in(client, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert sign_in(client, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+
+
+def test_merge_keeps_the_guests_test_when_the_account_only_did_flashcards_since(course, user):
+    lesson = course["production-readiness"]
+    guest = Client()
+    finish(guest, start(guest, lesson), pattern="1111111000")  # 7 right, earlier
+    member = Client()
+    sign_in(member)
+    fact = lesson.sections.filter(kind="fact").first()
+    member.post(reverse("progress:rate-flashcard", args=[lesson.slug]),
+                {"card": fact.key, "rating": "easy"})  # fmt: skip  (newer, no test)
+
+    sign_in(guest)
+
+    progress = LessonProgress.objects.get(learner=user.learner, lesson=lesson)
+    assert (progress.latest_score, progress.best_score, progress.tests_taken) == (7, 7, 1)
+    assert progress.strength == "developing"
+    earliest = ReviewCard.objects.filter(learner=user.learner).order_by("due").first()
+    assert progress.review_due_at == earliest.due

@@ -303,3 +303,17 @@ def test_the_bundled_course_meets_the_brief(tmp_path):
     for other in Lesson.objects.exclude(pk=lesson.pk):
         assert Question.objects.practice().filter(lesson=other).count() >= 3
         assert Question.objects.test_bank().filter(lesson=other).count() >= 12
+
+
+@pytest.mark.django_db
+def test_each_lesson_whose_parts_changed_is_reported_updated(tmp_path):
+    write_tree(tmp_path, lessons=("first", "second"))
+    import_content(tmp_path)
+    for slug in ("first", "second"):
+        path = tmp_path / "test-track" / slug / "sections.yaml"
+        path.write_text(path.read_text().replace("The body.", f"New body of {slug}."))
+
+    report = import_content(tmp_path)
+
+    assert report.counts[("lesson", "updated")] == 2
+    assert {"Updated lesson first", "Updated lesson second"} <= set(report.lines)
