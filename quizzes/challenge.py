@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Learner
@@ -75,10 +76,20 @@ def start_run(
     return the open run.
     """
     now = now or timezone.now()
+    # A solution once shown (any finished problem shows it) makes that problem known: a
+    # clean run, and so the badge, needs problems the learner meets for the first time.
+    shown_before = ChallengeProblem.objects.filter(
+        run__learner=learner, question=OuterRef("pk"), finished_at__isnull=False
+    )
     questions = Question.objects.challenge().filter(lesson=lesson).order_by("order", "id")
-    drawn = list(questions.values_list("id", "seconds")[:MAX_PROBLEMS])
+    drawn = list(
+        questions.annotate(seen=Exists(shown_before)).values_list("id", "seconds", "seen")[
+            :MAX_PROBLEMS
+        ]
+    )
     if not drawn:
         raise ChallengeUnavailable(f"“{lesson.title}” has no challenge problems yet.")
+    seen = any(seen for _, _, seen in drawn)
     try:
         with transaction.atomic():
             run = ChallengeRun.objects.create(
@@ -87,11 +98,12 @@ def start_run(
                 extended=extended,
                 problem_count=len(drawn),
                 started_at=now,
+                clean=not seen,
             )
             ChallengeProblem.objects.bulk_create(
                 ChallengeProblem(run=run, question_id=question_id, position=position,
                                  seconds=seconds or DEFAULT_SECONDS)
-                for position, (question_id, seconds) in enumerate(drawn)
+                for position, (question_id, seconds, _) in enumerate(drawn)
             )  # fmt: skip
     except IntegrityError:
         return ChallengeRun.objects.get(learner=learner, lesson=lesson, status=OPEN)

@@ -218,8 +218,9 @@ def test_merge_keeps_the_guests_test_when_the_account_only_did_flashcards_since(
     member = Client()
     sign_in(member)
     fact = lesson.sections.filter(kind="fact").first()
-    member.post(reverse("progress:rate-flashcard", args=[lesson.slug]),
-                {"card": fact.key, "rating": "easy"})  # fmt: skip  (newer, no test)
+    member.post(
+        reverse("progress:rate-flashcard", args=[lesson.slug]), {"card": fact.key, "rating": "easy"}
+    )  # fmt: skip  (newer, no test)
 
     sign_in(guest)
 

@@ -719,18 +719,21 @@ def test_the_post_query_count_is_constant(client, db, django_assert_max_num_quer
         assert response.status_code in (200, 303), (action, response.content[:300])
 
     post("extend")
-    post("start", 1)  # also records the mode visit
-    post("answer", 1, **_answer(_problem(run, 1), right=False))
-    post("hint", 1)
-    post("give_up", 1)
-    post("restart")
-    run = ChallengeRun.objects.get(lesson=lesson, status="in_progress")
     for number in range(1, run.problem_count + 1):  # a clean run: the last answer earns the badge
-        post("start", number)
+        post("start", number)  # the first also records the mode visit
         post("answer", number, **_answer(_problem(run, number)))
     run.refresh_from_db()
     assert run.clean and run.status == "finished"
     assert LessonProgress.objects.get(lesson=lesson).pattern_master_at is not None
+
+    with django_assert_max_num_queries(10):
+        assert client.post(_url(lesson), {"action": "start_run"}).status_code == 303
+    run = ChallengeRun.objects.get(lesson=lesson, status="in_progress")
+    post("start", 1)
+    post("answer", 1, **_answer(_problem(run, 1), right=False))
+    post("hint", 1)
+    post("give_up", 1)
+    post("restart")
 
 
 # --- Races (PostgreSQL, where row locks and constraints behave as in production) ----------
@@ -824,3 +827,18 @@ def test_arbitrary_challenge_posts_never_break_a_run(client, lesson, data, real,
     for problem in ChallengeProblem.objects.all():
         assert problem.attempts <= 2
         assert not problem.solved or (problem.attempts >= 1 and not problem.timed_out)
+
+
+def test_a_run_after_seeing_the_solutions_cannot_earn_the_badge(client, lesson):
+    """Giving up shows each solution; a new run of the same problems is practice only."""
+    run = _start_run(client, lesson)
+    for number in (1, 2, 3):
+        _act(client, lesson, run, "start", number)
+        _act(client, lesson, run, "give_up", number)
+    second = _start_run(client, lesson)
+    assert second.pk != run.pk and not second.clean
+    html = client.get(_url(lesson)).content.decode()
+    assert "this run is for practice" in html
+    second = _run_through(client, lesson, second, "111")
+    assert second.status == "finished"
+    assert LessonProgress.objects.get(lesson=lesson).pattern_master_at is None
