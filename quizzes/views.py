@@ -88,6 +88,10 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     position = position_from_token(request.POST.get("token", ""), attempt_id)
     if position is None or not 0 <= position < draw.question_count:
         attempt = selectors.attempt_for(request, attempt_id)
+        if not attempt.is_open:
+            context = {"attempt": attempt, "lesson": attempt.lesson, "state": "conflict",
+                       "message": "This test is already finished."}  # fmt: skip
+            return _card(request, context, status=409)
         slot = _drawn_slot(attempt, draw, min(attempt.position, draw.question_count - 1))
         message = "This form has expired or was changed. Here is your current question."
         return _card(request, _question_context(attempt, slot, message=message), status=400)

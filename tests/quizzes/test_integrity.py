@@ -301,3 +301,11 @@ def test_abandoning_a_finished_test_keeps_its_result_and_says_so(client, lesson)
     assert "already finished; its result stands" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.status == TestAttempt.Status.FINISHED
+
+
+def test_a_bad_token_on_a_finished_test_says_it_is_finished(client, lesson):
+    attempt = finish(client, start(client, lesson))
+    response = client.post(reverse("quizzes:answer", args=[attempt.pk]), {"token": "forged"})
+    assert response.status_code == 409
+    assert "already finished" in response.content.decode()
+    assert 'name="token"' not in response.content.decode()
