@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.learners import get_or_create_learner
+from config.htmx import wants_fragment
 from progress.services import record_mode_visit
 
 from . import selectors
@@ -35,11 +36,6 @@ def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, contex
     }
     context["mode_done"] = mode in context["status"].visited
     return TemplateResponse(request, template, context, status=status)
-
-
-def _partial(request: HttpRequest) -> bool:
-    """htmx asked for a fragment (a history restore wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _record_visit(request: HttpRequest, lesson: Lesson, mode: str) -> None:
@@ -86,7 +82,7 @@ def visualize(request: HttpRequest, slug: str) -> TemplateResponse:
         context["component"] = components.get(chooser.cleaned_data["component"])
     context["component_form"] = chooser
     context["quiz_form"] = DiagramQuizForm(questions=questions)
-    template = f"{VISUALIZE}#panel_swap" if _partial(request) else VISUALIZE
+    template = f"{VISUALIZE}#panel_swap" if wants_fragment(request) else VISUALIZE
     status = 200 if chooser.is_valid() else 400
     return _page(request, lesson, "visualize", template, context, status=status)
 
@@ -95,12 +91,12 @@ def _grade_diagram_quiz(request: HttpRequest, lesson: Lesson, context: dict) -> 
     """All the quiz's answers at once: refused whole (400) or graded and the visit recorded."""
     form = DiagramQuizForm(request.POST, questions=context["questions"])
     if not form.is_valid():
-        template = f"{VISUALIZE}#quiz" if _partial(request) else VISUALIZE
+        template = f"{VISUALIZE}#quiz" if wants_fragment(request) else VISUALIZE
         context["quiz_form"] = form
         return _page(request, lesson, "visualize", template, context, status=400)
     _record_visit(request, lesson, "visualize")
     context["quiz_result"] = grade_quiz(context["questions"], form.answers)
-    template = f"{VISUALIZE}#quiz_swap" if _partial(request) else VISUALIZE
+    template = f"{VISUALIZE}#quiz_swap" if wants_fragment(request) else VISUALIZE
     return _page(request, lesson, "visualize", template, context)
 
 
@@ -123,11 +119,11 @@ def analogy(request: HttpRequest, slug: str) -> TemplateResponse:
     if request.method == "GET":
         return _page(request, lesson, "analogy", ANALOGY, context)
     if not form.is_valid():
-        template = f"{ANALOGY}#matching" if _partial(request) else ANALOGY
+        template = f"{ANALOGY}#matching" if wants_fragment(request) else ANALOGY
         return _page(request, lesson, "analogy", template, context, status=400)
     _record_visit(request, lesson, "analogy")
     context["result"] = grade_matches(concepts, offered, form.picks)
-    template = f"{ANALOGY}#matching_swap" if _partial(request) else ANALOGY
+    template = f"{ANALOGY}#matching_swap" if wants_fragment(request) else ANALOGY
     return _page(request, lesson, "analogy", template, context)
 
 

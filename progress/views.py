@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from config.htmx import wants_fragment
 from courses.models import Lesson, Section
 from courses.selectors import mode_page_context
 
@@ -33,7 +34,7 @@ def _card_context(flashcard, now) -> dict:
 
 
 def _respond(request, template: str, context: dict, status: int = 200) -> TemplateResponse:
-    name = f"{template}#card" if request.htmx else template
+    name = f"{template}#card" if wants_fragment(request) else template
     return TemplateResponse(request, name, context, status=status)
 
 

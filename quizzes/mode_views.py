@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from config.htmx import wants_fragment
 from courses.models import Lesson
 from courses.modes import MODES_BY_SLUG
 from courses.selectors import mode_page_context
@@ -32,11 +33,6 @@ PRACTICE = "quizzes/practice.html"
 CHALLENGE = "quizzes/challenge.html"
 
 
-def _partial(request: HttpRequest) -> bool:
-    """htmx asked for the card (a history restore wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 def _render(
     request: HttpRequest, template: str, lesson: Lesson, mode: str, card: dict,
     status: int = 200, progress=None, partial: str = "card",
@@ -46,7 +42,7 @@ def _render(
     POST that has just written the learner's `progress` row builds from that row instead
     (the same context as `mode_page_context`; a POST's budget is ten queries)."""
     context = {"lesson": lesson, **card}
-    if _partial(request):
+    if wants_fragment(request):
         return TemplateResponse(request, f"{template}#{partial}", context, status=status)
     if progress is None:
         chrome = mode_page_context(request, lesson, mode)
@@ -216,7 +212,7 @@ def _challenge_post(request: HttpRequest, slug: str) -> HttpResponse:
     if outcome.status == "invalid":
         message = _errors(outcome.form)
         return _challenge_page(request, lesson, outcome.run, message=message, status=400)
-    if action == "restart" or not _partial(request):
+    if action == "restart" or not wants_fragment(request):
         return HttpResponseRedirect(f"{url}#challenge-card", status=303)
     # Extended time swaps only the timing box: an answer being typed stays as it is.
     part = "timing" if action == "extend" else "card"
@@ -232,7 +228,7 @@ def _challenge_refused(request, lesson, message: str, status: int) -> TemplateRe
     part of it the form meant to swap)."""
     run = selectors.latest_challenge_run(request, lesson)
     response = _challenge_page(request, lesson, run, message=message, status=status)
-    return retarget(response, "#challenge-card") if _partial(request) else response
+    return retarget(response, "#challenge-card") if wants_fragment(request) else response
 
 
 def _challenge_page(request, lesson, run, message="", status=200, event="", partial="card"):

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from config.htmx import wants_fragment
 from courses.models import Lesson
 from progress.strength import LABELS, RULE
 
@@ -26,7 +27,7 @@ PAGE = "quizzes/attempt.html"
 
 def _card(request: HttpRequest, context: dict, status: int = 200) -> TemplateResponse:
     """The attempt page, or only its card for an htmx swap."""
-    template = f"{PAGE}#card" if request.htmx else PAGE
+    template = f"{PAGE}#card" if wants_fragment(request) else PAGE
     return TemplateResponse(request, template, context, status=status)
 
 

@@ -171,3 +171,19 @@ def assert_no_axe_violations(page, where: str) -> None:
         f"axe-core found {len(violations)} violation(s) on {where} ({page.url}):\n"
         + format_violations(violations)
     )
+
+
+ACTIVE_MATCHES = """([selector, text]) => {
+    const el = document.activeElement;
+    return !!el && el.matches(selector) && (text === null || el.textContent.trim() === text);
+}"""
+
+
+def tab_to(page, selector: str, text: str | None = None, limit: int = 60) -> int:
+    """Press Tab until the focused element matches; return how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(ACTIVE_MATCHES, [selector, text]):
+            return presses
+    active = page.evaluate("document.activeElement && document.activeElement.outerHTML")
+    raise AssertionError(f"{limit} Tabs never reached {selector} {text!r}; focus is on {active}")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import ChallengeProblem, ChallengeRun, Question
-from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, shoot
+from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, shoot, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -47,22 +47,6 @@ def _shoot_both_schemes(page, name: str) -> None:
     page.emulate_media(color_scheme="light")
 
 
-ACTIVE_MATCHES = """([selector, text]) => {
-    const el = document.activeElement;
-    return !!el && el.matches(selector) && (text === null || el.textContent.trim() === text);
-}"""
-
-
-def _tab_to(page, selector: str, text: str | None = None, limit: int = 40) -> int:
-    """Press Tab until the focused element matches; return how many presses it took."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate(ACTIVE_MATCHES, [selector, text]):
-            return presses
-    active = page.evaluate("document.activeElement && document.activeElement.outerHTML")
-    raise AssertionError(f"{limit} Tabs never reached {selector} {text!r}; focus is on {active}")
-
-
 def _choose_by_keyboard(page, index: int) -> None:
     """From the focused radio button (the checked one, or the first), check option `index`
     with the arrow keys, as a keyboard user would."""
@@ -94,32 +78,32 @@ def test_practice_with_the_keyboard_only(page, practice_url):
         right = next((i for i, o in enumerate(options) if o.is_correct), None)
 
         # A wrong first try, then (on the first question) the hint, then the right answer.
-        _tab_to(page, PRACTICE_INPUT)
+        tab_to(page, PRACTICE_INPUT)
         if question.is_typed:
             page.keyboard.type("not what it prints")
         else:
             _choose_by_keyboard(page, (right + 1) % len(options))
-        _tab_to(page, "#practice-card button", "Check answer")
+        tab_to(page, "#practice-card button", "Check answer")
         page.keyboard.press("Enter")
         verdict = page.locator("#practice-card .verdict[role=status]")
         expect(verdict).to_contain_text("Not quite. Try again")
         expect(heading).to_be_focused()
         if number == 1:
             _axe_both_schemes(page, "practice after a wrong answer")
-            _tab_to(page, "#practice-card button", "Show a hint")
+            tab_to(page, "#practice-card button", "Show a hint")
             page.keyboard.press("Enter")
             expect(page.locator("#practice-card .hint")).to_contain_text("Hint")
             expect(heading).to_be_focused()
             _shoot_both_schemes(page, "practice-hint")
 
-        _tab_to(page, PRACTICE_INPUT)
+        tab_to(page, PRACTICE_INPUT)
         if question.is_typed:
             page.keyboard.press("ControlOrMeta+a")
             page.keyboard.type(question.expected_output.strip())
         else:
             _choose_by_keyboard(page, right)
             expect(page.locator(f"#option-{options[right].pk}")).to_be_checked()
-        _tab_to(page, "#practice-card button", "Check answer")
+        tab_to(page, "#practice-card button", "Check answer")
         page.keyboard.press("Enter")
         expect(verdict).to_have_text(PRACTICE_VERDICT)
         expect(verdict).to_contain_text("Correct.")
@@ -130,7 +114,7 @@ def test_practice_with_the_keyboard_only(page, practice_url):
             _axe_both_schemes(page, "practice feedback")
             _shoot_both_schemes(page, "practice-feedback")
         if number < len(questions):
-            _tab_to(page, "#practice-card a", "Next question")
+            tab_to(page, "#practice-card a", "Next question")
             page.keyboard.press("Enter")
             expect(page).to_have_url(f"{practice_url}?q={number + 1}")  # the URL follows
     expect(page.locator("#practice-card")).to_contain_text(

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, shoot
+from tests.browser.conftest import assert_no_axe_violations, shoot, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -164,28 +164,13 @@ def test_test_flow_fits_a_320px_screen(page, lesson_url):
 
 # --- Keyboard only -----------------------------------------------------------------------
 
-ACTIVE_MATCHES = """([selector, text]) => {
-    const el = document.activeElement;
-    return !!el && el.matches(selector) && (text === null || el.textContent.trim() === text);
-}"""
-
-
-def _tab_to(page, selector: str, text: str | None = None, limit: int = 60) -> int:
-    """Press Tab until the focused element matches; return how many presses it took."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate(ACTIVE_MATCHES, [selector, text]):
-            return presses
-    active = page.evaluate("document.activeElement && document.activeElement.outerHTML")
-    raise AssertionError(f"{limit} Tabs never reached {selector} {text!r}; focus is on {active}")
-
 
 ANSWER_INPUT = "#test-card input[name=choice], #test-card input[name=choices], #test-card textarea"
 
 
 def test_test_flow_with_the_keyboard_only(page, lesson_url):
     page.goto(lesson_url)
-    _tab_to(page, "button[type=submit]", "Start the test")
+    tab_to(page, "button[type=submit]", "Start the test")
     page.keyboard.press("Enter")
     expect(page).to_have_url(ATTEMPT_URL)
 
@@ -195,7 +180,7 @@ def test_test_flow_with_the_keyboard_only(page, lesson_url):
         if number > 1:
             _focus_is_on_card_heading(page)
         # From the heading (after a swap) the first Tab lands on the first answer input.
-        presses = _tab_to(page, ANSWER_INPUT)
+        presses = tab_to(page, ANSWER_INPUT)
         if number > 1:
             assert presses == 1, f"question {number}: {presses} Tabs to reach the answer"
 
@@ -205,15 +190,15 @@ def test_test_flow_with_the_keyboard_only(page, lesson_url):
         else:
             page.keyboard.press("Space")
             expect(page.locator("#test-card .choice input").first).to_be_checked()
-        _tab_to(page, "#test-card button[type=submit]", "Submit answer")
+        tab_to(page, "#test-card button[type=submit]", "Submit answer")
         page.keyboard.press("Enter")
 
         correct += _verdict(page).endswith("Correct.")
         _focus_is_on_card_heading(page)
         if number < QUESTIONS:
-            _tab_to(page, "#test-card a", "Next question")
+            tab_to(page, "#test-card a", "Next question")
         else:
-            _tab_to(page, "#test-card a", "See your result")
+            tab_to(page, "#test-card a", "See your result")
         page.keyboard.press("Enter")
 
     _check_result_page(page, correct)
