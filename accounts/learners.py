@@ -33,6 +33,14 @@ def current_learner_id(request: HttpRequest) -> int | None:
     return learner.pk
 
 
+def remembered_guest_id(request: HttpRequest) -> int | None:
+    """The guest learner this session was using before it signed in, if any."""
+    remembered = request.session.get(SESSION_KEY)
+    if isinstance(remembered, dict) and remembered.get("user") is None:
+        return remembered.get("id")
+    return None
+
+
 def get_or_create_learner(request: HttpRequest) -> Learner:
     if request.user.is_authenticated:
         learner, _ = Learner.objects.get_or_create(user=request.user)

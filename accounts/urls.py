@@ -15,7 +15,6 @@ urlpatterns = [
     path("login/", views.ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
-    path("export/", views.export, name="export"),
     path("delete/", views.delete_account, name="delete"),
     path("password/change/", _page(auth_views.PasswordChangeView, "accounts/form.html",
          "Change your password", success_url=reverse_lazy("accounts:password_change_done")),

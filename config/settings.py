@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "progress",
+    "learning",
 ]
 
 MIDDLEWARE = [
@@ -229,8 +230,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Patternwise <noreply@localhost>")
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "progress:dashboard"
-LOGOUT_REDIRECT_URL = "courses:catalogue"
+LOGIN_REDIRECT_URL = "learning:dashboard"
+LOGOUT_REDIRECT_URL = "learning:catalogue"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 LOGGING = {

@@ -4,9 +4,7 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", include("courses.urls")),
-    path("", include("quizzes.urls")),
-    path("", include("progress.urls")),
+    path("", include("learning.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),

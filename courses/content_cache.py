@@ -6,6 +6,10 @@ changes, which makes it safe to keep a copy in each process's own memory as well
 there costs no round trip to Redis. The version itself is re-read from the shared cache at
 most every VERSION_TTL seconds per process, so an edit shows everywhere within that time
 (at once on the server that made it).
+
+Invalidation has one place, `watch_content_changes`: saving or deleting any content model,
+by any path (admin, importer, a shell), bumps the version, and so does every `migrate`
+(a data migration works on historical models, which send no signals we could recognise).
 """
 
 import time
@@ -13,6 +17,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 VERSION_KEY = "content-version"
 VERSION_TTL = 2  # seconds a process trusts its copy of the version
@@ -61,3 +66,21 @@ def get(key: str):
 def set(key: str, value, timeout: int) -> None:  # noqa: A001 - mirrors the cache API
     cache.set(key, value, timeout)
     local.set(key, value, timeout)
+
+
+# The models whose rows cached pages and questions are derived from.
+CONTENT_MODELS = ("Track", "Lesson", "Section", "SectionItem", "Question", "Option")
+
+
+def _content_changed(**kwargs) -> None:
+    bump_content_version()
+
+
+def watch_content_changes(app_config) -> None:
+    """Connect the version bump to every save and delete of content, and to `migrate`.
+    Called once, from CoursesConfig.ready()."""
+    for name in CONTENT_MODELS:
+        model = app_config.get_model(name)
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"content-save-{name}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"content-del-{name}")
+    post_migrate.connect(_content_changed, dispatch_uid="content-migrate")

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from quizzes.validation import check_options, check_question_fields
-
 from .modes import MODES_BY_SLUG
+from .validation import check_options, check_question_fields
 
 MAX_FILE_BYTES = 512 * 1024
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -11,11 +11,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from quizzes.models import Option, Question
-from quizzes.validation import check_code_output
-
 from .content_files import ContentError, LessonData, QuestionData, SectionData, read_tree
-from .models import Lesson, Section, SectionItem, Track
+from .models import Lesson, Option, Question, Section, SectionItem, Track
+from .validation import check_code_output
 
 
 class Report:

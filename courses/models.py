@@ -1,16 +1,17 @@
-"""Tracks, lessons and their typed sections: what an instructor authors.
+"""Tracks, lessons, their typed sections and their questions: what an instructor authors.
 
 Markdown fields are stored beside their rendered, sanitised HTML (`body` / `body_html`),
 rendered in `save()`; pages only ever print the HTML.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .content_cache import bump_content_version
 from .markdown import render_inline, render_markdown
 from .modes import mode_links
+from .validation import check_question_fields
 
 
 class Track(models.Model):
@@ -24,14 +25,6 @@ class Track(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        bump_content_version()
-
-    def delete(self, *args, **kwargs):
-        bump_content_version()
-        return super().delete(*args, **kwargs)
 
 
 class Lesson(models.Model):
@@ -57,20 +50,14 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):
         self.introduction_html = render_markdown(self.introduction)
         super().save(*args, **kwargs)
-        bump_content_version()  # cached pages show the change
 
     def get_absolute_url(self):
-        return reverse("courses:lesson", args=[self.slug])
-
-    def delete(self, *args, **kwargs):
-        bump_content_version()
-        return super().delete(*args, **kwargs)
+        return reverse("learning:lesson", args=[self.slug])
 
     @classmethod
     def touch(cls, lesson_id: int) -> None:
-        """Mark a lesson's content as changed: its cached page is rendered anew."""
+        """Record that a part of the lesson (a section, a question) changed."""
         cls.objects.filter(pk=lesson_id).update(updated_at=timezone.now())
-        bump_content_version()
 
     def minutes_for(self, mode: str) -> int | None:
         return self.minutes.get(mode)
@@ -152,4 +139,129 @@ class SectionItem(models.Model):
 
     def save(self, *args, **kwargs):
         self.text_html = render_inline(self.text)
+        super().save(*args, **kwargs)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def practice(self):
+        return self.active().filter(use=Question.Use.PRACTICE)
+
+    def test_bank(self):
+        return self.active().filter(use=Question.Use.TEST)
+
+    def challenge(self):
+        return self.active().filter(use=Question.Use.CHALLENGE)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple select"
+        CODE_OUTPUT = "code_output", "Code output"
+        TRUE_FALSE = "true_false", "True or false"
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
+    class Use(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        TEST = "test", "Test bank"
+        CHALLENGE = "challenge", "Challenge"
+        DIAGRAM = "diagram", "Diagram quiz"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(help_text="Stable identity within the lesson; never rename.")
+    use = models.CharField(max_length=20, choices=Use.choices, default=Use.TEST)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    order = models.PositiveIntegerField(default=0)
+    # Retired questions keep learners' history but are never drawn or shown again.
+    is_active = models.BooleanField(default=True)
+
+    prompt = models.TextField(help_text="Markdown; a complete question.")
+    prompt_html = models.TextField(editable=False, default="")
+    code = models.TextField(blank=True, help_text="Python shown under the prompt.")
+    code_html = models.TextField(editable=False, default="")
+    expected_output = models.TextField(
+        blank=True, help_text="Code output: exactly what the code prints."
+    )
+    solution = models.TextField(help_text="Markdown: the steps that reach the answer.")
+    solution_html = models.TextField(editable=False, default="")
+    hint = models.CharField(max_length=500)
+    hint_html = models.TextField(editable=False, default="")
+    quick_check = models.CharField(max_length=500)
+    quick_check_html = models.TextField(editable=False, default="")
+    mistakes = models.TextField(help_text="Markdown list of common mistakes.")
+    mistakes_html = models.TextField(editable=False, default="")
+    seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Challenge: the time allowed."
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lesson", "use", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "key"], name="question_key_unique_in_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.lesson.slug}/{self.key}"
+
+    def save(self, *args, **kwargs):
+        self.prompt_html = render_markdown(self.prompt)
+        self.code_html = (
+            render_markdown(f"```python\n{self.code.rstrip()}\n```") if self.code else ""
+        )
+        self.solution_html = render_markdown(self.solution)
+        self.hint_html = render_inline(self.hint)
+        self.quick_check_html = render_inline(self.quick_check)
+        self.mistakes_html = render_markdown(self.mistakes)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_typed(self) -> bool:
+        """Code-output questions are answered by typing what the code prints."""
+        return self.kind == self.Kind.CODE_OUTPUT
+
+    def clean(self):
+        errors = check_question_fields(self.kind, self.code, self.expected_output)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=500, help_text="Markdown, one line.")
+    text_html = models.TextField(editable=False, default="")
+    is_correct = models.BooleanField(default=False)
+    explanation = models.CharField(
+        max_length=500, blank=True, help_text="Why this option is wrong (or right): feedback."
+    )
+    explanation_html = models.TextField(editable=False, default="")
+    confusion = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": Section.Kind.CONFUSION},
+        help_text="The common confusion this wrong option reflects.",
+    )
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_inline(self.text)
+        self.explanation_html = render_inline(self.explanation)
         super().save(*args, **kwargs)

@@ -16,18 +16,18 @@ class Mode:
 
 MODES = (
     Mode("explanation", "Full explanation", "Every concept, the analogy and the diagram.",
-         "courses:lesson"),
+         "learning:lesson"),
     Mode("deep-dive", "Deep dive", "What it is, why it matters, where it fits.",
-         "courses:deep-dive"),
-    Mode("visualize", "Visualize", "Explore the diagram, then a short quiz.", "courses:visualize"),
-    Mode("analogy", "Analogy", "The story, and match each idea to it.", "courses:analogy"),
-    Mode("flashcards", "Flashcards", "Key facts as cards you rate.", "progress:flashcards"),
+         "learning:deep-dive"),
+    Mode("visualize", "Visualize", "Explore the diagram, then a short quiz.", "learning:visualize"),
+    Mode("analogy", "Analogy", "The story, and match each idea to it.", "learning:analogy"),
+    Mode("flashcards", "Flashcards", "Key facts as cards you rate.", "learning:flashcards"),
     Mode("why-it-matters", "Why it matters", "Scenarios with before and after code.",
-         "courses:why-it-matters"),
-    Mode("practice", "Practice", "Questions with hints; nothing at stake.", "quizzes:practice"),
-    Mode("challenge", "Challenge", "Timed, harder problems; earn a badge.", "quizzes:challenge"),
-    Mode("test", "Test this pattern", "10 graded questions: is it strong?", "courses:lesson"),
-    Mode("review", "Spaced review", "Your due cards and missed questions.", "progress:review",
+         "learning:why-it-matters"),
+    Mode("practice", "Practice", "Questions with hints; nothing at stake.", "learning:practice"),
+    Mode("challenge", "Challenge", "Timed, harder problems; earn a badge.", "learning:challenge"),
+    Mode("test", "Test this pattern", "10 graded questions: is it strong?", "learning:lesson"),
+    Mode("review", "Spaced review", "Your due cards and missed questions.", "learning:review",
          per_lesson=False),
 )  # fmt: skip
 

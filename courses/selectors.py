@@ -5,10 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from progress.selectors import lesson_status
-from quizzes.models import Option, Question
-
-from .models import Lesson, Section, SectionItem, Track
+from .models import Lesson, Option, Question, Section, SectionItem, Track
 
 
 def catalogue(statuses: dict | None = None) -> list[Track]:
@@ -65,18 +62,6 @@ def group_sections(sections: list[Section]) -> dict[str, list[Section]]:
     for section in sections:
         groups[section.kind].append(section)
     return groups
-
-
-def mode_page_context(request, lesson: Lesson, mode: str) -> dict:
-    """What every mode page shows around its content: the lesson, the learner's status on
-    it and the mode chooser (one query for the status)."""
-    status = lesson_status(request, lesson)
-    return {
-        "lesson": lesson,
-        "status": status,
-        "current_mode": mode,
-        "mode_links": lesson.mode_links(status.visited),
-    }
 
 
 # --- Mode pages -------------------------------------------------------------------------

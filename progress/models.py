@@ -6,8 +6,7 @@ LessonProgress is a per-lesson summary kept up to date by the services in
 
 from django.db import models
 
-from courses.models import Lesson, Section
-from quizzes.models import Question
+from courses.models import Lesson, Question, Section
 
 
 class LessonProgress(models.Model):

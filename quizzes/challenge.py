@@ -25,12 +25,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Learner
-from courses.models import Lesson
+from courses.models import Lesson, Question
 from progress.services import award_pattern_master, record_mode_visit
 
 from .forms import AnswerForm
 from .grading import grade
-from .models import ChallengeProblem, ChallengeRun, Question
+from .models import ChallengeProblem, ChallengeRun
 from .selectors import locked_challenge_run
 
 GRACE = timedelta(seconds=10)
@@ -144,7 +144,7 @@ def start_problem(
         problem.deadline = now + problem.limit(run.time_factor)
         _save(run, problem, ["started_at", "deadline"], done=False, now=now)
         if problem.position == 0:  # the learner has really tried the mode
-            record_mode_visit(learner=run.learner, lesson=run.lesson, mode="challenge")
+            record_mode_visit(learner_id=run.learner_id, lesson_id=run.lesson_id, mode="challenge")
     return Outcome("ok", run, event="started", number=number)
 
 
@@ -323,6 +323,6 @@ def _save(
     run.step += 1
     run.save(update_fields=["step", "position", "clean", "status", "finished_at"])
     if run.status == ChallengeRun.Status.FINISHED and run.clean:
-        award_pattern_master(learner=run.learner, lesson=run.lesson)
+        award_pattern_master(learner_id=run.learner_id, lesson_id=run.lesson_id)
         return True
     return False

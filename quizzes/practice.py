@@ -9,12 +9,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Learner
-from courses.models import Lesson
+from courses.models import Lesson, Option, Question
 from progress.models import LessonProgress
 from progress.services import record_practice
 
 from .grading import grade
-from .models import Option, Question
 
 
 def practice_set(slug: str) -> tuple[Lesson, list[Question]]:
@@ -42,9 +41,16 @@ def check_answer(
     """Grade a practice answer and record it (solved once, however many tries)."""
     correct_ids = {option.pk for option in question.options.all() if option.is_correct}
     solved = grade(question, correct_ids, selected, typed)
-    return solved, record_practice(learner=learner, question=question, solved=solved)
+    return solved, record_practice(
+        learner_id=learner.pk,
+        lesson_id=question.lesson_id,
+        question_key=question.key,
+        solved=solved,
+    )
 
 
 def reveal_solution(*, learner: Learner, question: Question) -> LessonProgress:
     """The learner gave up on a question: it counts as practised, not as solved."""
-    return record_practice(learner=learner, question=question, solved=False)
+    return record_practice(
+        learner_id=learner.pk, lesson_id=question.lesson_id, question_key=question.key, solved=False
+    )

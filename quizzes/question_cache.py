@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 
 from courses import content_cache
+from courses.models import Option, Question
 
-from .models import AttemptQuestion, Option, Question
+from .models import AttemptQuestion
 
 SECONDS = 6 * 3600
 

@@ -3,17 +3,16 @@ learner's attempt or run is simply not found (404), never "forbidden", so ids re
 nothing."""
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from accounts.learners import current_learner_id
+from courses.models import Option
 
 from .drawing import shuffled_options
-from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, Option, TestAttempt
+from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, TestAttempt
 
 
-def attempt_for(request: HttpRequest, attempt_id: int) -> TestAttempt:
+def attempt_for(learner_id: int | None, attempt_id: int) -> TestAttempt:
     """The learner's own attempt with its lesson, or 404."""
-    learner_id = current_learner_id(request)
     if learner_id is None:
         raise Http404("No such test.")
     try:
@@ -55,16 +54,8 @@ def slots_with_responses(attempt: TestAttempt) -> list[AttemptQuestion]:
         .prefetch_related(_options_prefetch())
     )
     for slot in slots:
-        with_review(_with_options(slot, attempt.seed))
+        _with_options(slot, attempt.seed)
     return slots
-
-
-def with_review(slot: AttemptQuestion) -> AttemptQuestion:
-    """Mark what the learner chose and the confusions their wrong choices reflect."""
-    selected = set(slot.response.selected_options)
-    slot.chosen = [option for option in slot.options if option.pk in selected]
-    slot.confusions = [o.confusion for o in slot.chosen if o.confusion_id and not o.is_correct]
-    return slot
 
 
 # --- Challenge runs ----------------------------------------------------------------------
@@ -78,11 +69,10 @@ def _problems_with_options(queryset) -> list[ChallengeProblem]:
     )
 
 
-def latest_challenge_run(request: HttpRequest, lesson) -> ChallengeRun | None:
+def latest_challenge_run(learner_id: int | None, lesson) -> ChallengeRun | None:
     """The learner's open challenge run on the lesson, else their latest finished one, with
     its problems (`run.problem_list`), questions and options: three queries. None for a
     visitor who has none (abandoned runs are never shown again)."""
-    learner_id = current_learner_id(request)
     if learner_id is None:
         return None
     run = (

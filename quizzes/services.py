@@ -12,13 +12,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Learner
-from courses.models import Lesson
+from courses.models import Lesson, Option, Question
 from progress.services import record_mode_visit, record_test_result
 from progress.strength import Tally, strength_of
 
 from .drawing import draw_test_questions
 from .grading import grade
-from .models import AttemptQuestion, Option, Question, Response, TestAttempt
+from .models import AttemptQuestion, Response, TestAttempt
 from .question_cache import Draw
 
 
@@ -64,7 +64,7 @@ def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
         return TestAttempt.objects.get(
             learner=learner, lesson=lesson, status=TestAttempt.Status.IN_PROGRESS
         )
-    record_mode_visit(learner=learner, lesson=lesson, mode="test")
+    record_mode_visit(learner_id=learner.pk, lesson_id=lesson.pk, mode="test")
     return attempt
 
 
@@ -154,7 +154,11 @@ def _finish(attempt: TestAttempt) -> None:
     attempt.finished_at = timezone.now()
     attempt.strength = strength_of(tally)
     missed = [question_id for question_id, _, is_correct in graded if not is_correct]
-    record_test_result(attempt=attempt, missed_question_ids=missed)
+    record_test_result(
+        learner_id=attempt.learner_id, lesson_id=attempt.lesson_id, score=attempt.score,
+        total=attempt.question_count, strength=attempt.strength,
+        finished_at=attempt.finished_at, missed_question_ids=missed,
+    )  # fmt: skip
 
 
 def abandon_test(*, attempt_id: int, learner_id: int) -> TestAttempt | None:

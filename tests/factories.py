@@ -2,8 +2,7 @@
 
 import itertools
 
-from courses.models import Lesson, Section, SectionItem, Track
-from quizzes.models import Option, Question
+from courses.models import Lesson, Option, Question, Section, SectionItem, Track
 
 _numbers = itertools.count(1)
 

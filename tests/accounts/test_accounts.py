@@ -34,7 +34,7 @@ def test_signup_logs_in_and_keeps_guest_progress(client, course):
         reverse("accounts:signup"),
         {"username": "grace", "email": "", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert response.status_code == 302 and response["Location"] == reverse("progress:dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("learning:dashboard")
     learner = Learner.objects.get(user__username="grace")
     attempt.refresh_from_db()
     assert attempt.learner == learner
@@ -77,7 +77,7 @@ def test_merge_combines_progress_on_the_same_lesson_without_duplicates(course, u
     finish(guest, start(guest, lesson), pattern="1100000000")  # 2, weak, later
     guest_open = start(guest, lesson)
     guest_fact = lesson.sections.filter(kind="fact").first()
-    guest.post(reverse("progress:rate-flashcard", args=[lesson.slug]),
+    guest.post(reverse("learning:rate-flashcard", args=[lesson.slug]),
                {"card": guest_fact.key, "rating": "good"})  # fmt: skip
 
     sign_in(guest)
@@ -150,7 +150,7 @@ def test_password_change(client, user):
 def test_download_my_data(client, course, user):
     sign_in(client)
     finish(client, start(client, course["production-readiness"]), pattern="1111111100")
-    response = client.get(reverse("accounts:export"))
+    response = client.get(reverse("learning:export"))
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -177,7 +177,7 @@ def test_delete_account_needs_the_password_and_removes_everything(client, course
 
 
 def test_account_pages_need_a_login(client, db):
-    for name in ("accounts:account", "accounts:export", "accounts:delete"):
+    for name in ("accounts:account", "learning:export", "accounts:delete"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -219,7 +219,7 @@ def test_merge_keeps_the_guests_test_when_the_account_only_did_flashcards_since(
     sign_in(member)
     fact = lesson.sections.filter(kind="fact").first()
     member.post(
-        reverse("progress:rate-flashcard", args=[lesson.slug]), {"card": fact.key, "rating": "easy"}
+        reverse("learning:rate-flashcard", args=[lesson.slug]), {"card": fact.key, "rating": "easy"}
     )  # fmt: skip  (newer, no test)
 
     sign_in(guest)

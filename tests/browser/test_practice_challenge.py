@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from quizzes.models import ChallengeProblem, ChallengeRun, Question
+from courses.models import Question
+from quizzes.models import ChallengeProblem, ChallengeRun
 from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, shoot, tab_to
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from quizzes.models import Question
+from courses.models import Question
 from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, axe_view, shoot
 
 pytestmark = pytest.mark.browser

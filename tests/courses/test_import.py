@@ -9,8 +9,7 @@ from django.core.management import CommandError, call_command
 
 from courses.content_files import ContentError
 from courses.importer import import_content
-from courses.models import Lesson, Section, Track
-from quizzes.models import Option, Question
+from courses.models import Lesson, Option, Question, Section, Track
 from tests.conftest import CONTENT
 
 TRACK = "title: Test track\ndescription: For tests.\norder: 1\n"

@@ -12,7 +12,7 @@ def lesson(course):
 
 
 def test_dashboard_for_a_newcomer(client, course):
-    html = client.get(reverse("progress:dashboard")).content.decode()
+    html = client.get(reverse("learning:dashboard")).content.decode()
     assert "Your dashboard" in html
     assert "You are learning as a guest" in html
     for lesson in course.values():
@@ -24,7 +24,7 @@ def test_dashboard_shows_strength_scores_chart_due_and_continue(client, lesson):
     finish(client, start(client, lesson), pattern="1111111101")
     finish(client, start(client, lesson), pattern="1111100000")
     start(client, lesson)
-    html = client.get(reverse("progress:dashboard")).content.decode()
+    html = client.get(reverse("learning:dashboard")).content.decode()
     assert '<span class="strength strength--developing">Developing</span>' in html
     assert "<td>5/10</td>" in html and "<td>9</td>" in html
     assert html.count('<circle class="chart__dot"') == 2
@@ -42,19 +42,19 @@ def test_dashboard_query_count_is_constant(client, db, django_assert_max_num_que
         for _ in range(3):
             finish(client, start(client, lesson), pattern="1010101010")
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("progress:dashboard"))
+        response = client.get(reverse("learning:dashboard"))
     assert response.status_code == 200
 
 
 def test_track_page_shows_a_progress_bar(client, lesson):
     finish(client, start(client, lesson))
-    html = client.get(reverse("courses:track", args=[lesson.track.slug])).content.decode()
+    html = client.get(reverse("learning:track", args=[lesson.track.slug])).content.decode()
     assert "1 of 3 patterns strong" in html
     assert '<progress class="test-progress__bar" max="3" value="1"' in html
 
 
 def test_no_one_sees_anothers_dashboard(client, lesson):
     finish(client, start(client, lesson))
-    html = Client().get(reverse("progress:dashboard")).content.decode()
+    html = Client().get(reverse("learning:dashboard")).content.decode()
     assert "strength--strong" not in html
     assert "Your scores appear here after your first test" in html

@@ -21,14 +21,14 @@ def lesson(course):
 def rate(client, lesson, card_key, rating, htmx=False):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(
-        reverse("progress:rate-flashcard", args=[lesson.slug]),
+        reverse("learning:rate-flashcard", args=[lesson.slug]),
         {"card": card_key, "rating": rating},
         **headers,
     )
 
 
 def test_flashcards_show_a_card_with_its_back_hidden_until_revealed(client, lesson):
-    response = client.get(reverse("progress:flashcards", args=[lesson.slug]))
+    response = client.get(reverse("learning:flashcards", args=[lesson.slug]))
     html = response.content.decode()
     first = lesson.sections.filter(kind="fact").order_by("order").first()
     assert f"What is “{first.heading}”?" in html
@@ -75,7 +75,7 @@ def test_bad_ratings_are_refused(client, lesson):
     fact = lesson.sections.filter(kind="fact").first()
     for data in ({"card": fact.key, "rating": "perfect"}, {"card": fact.key},
                  {"card": fact.key, "rating": ["good", "easy"]}):  # fmt: skip
-        response = client.post(reverse("progress:rate-flashcard", args=[lesson.slug]), data)
+        response = client.post(reverse("learning:rate-flashcard", args=[lesson.slug]), data)
         assert response.status_code == 400
     other = lesson.sections.filter(kind="concept").first()
     response = rate(client, lesson, other.key, "good")
@@ -88,7 +88,7 @@ def test_missed_test_questions_come_back_in_review(client, lesson):
     missed = set(attempt.slots.filter(position__gte=8).values_list("question_id", flat=True))
     cards = ReviewCard.objects.filter(question__isnull=False)
     assert set(cards.values_list("question_id", flat=True)) == missed
-    html = client.get(reverse("progress:review")).content.decode()
+    html = client.get(reverse("learning:review")).content.decode()
     assert "2 due now" in html
     assert "Missed test question" in html
 
@@ -105,17 +105,17 @@ def test_review_interleaves_lessons_and_rates_cards(client, course):
     order = [f.card.lesson.slug for f in due_review(learner_id, timezone.now())]
     assert order[0] != order[1] and order[1] != order[2]
     card = ReviewCard.objects.order_by("due").first()
-    response = client.post(reverse("progress:rate-review"), {"card": card.pk, "rating": "easy"})
+    response = client.post(reverse("learning:rate-review"), {"card": card.pk, "rating": "easy"})
     assert response.status_code == 303
     card.refresh_from_db()
     assert card.due > timezone.now() + timedelta(hours=23)
 
 
 def test_review_empty_state_says_when_the_next_card_is_due(client, lesson):
-    html = client.get(reverse("progress:review")).content.decode()
+    html = client.get(reverse("learning:review")).content.decode()
     assert "Nothing is scheduled yet" in html
     rate(client, lesson, lesson.sections.filter(kind="fact").first().key, "easy")
-    html = client.get(reverse("progress:review")).content.decode()
+    html = client.get(reverse("learning:review")).content.decode()
     assert "Your next card is due in" in html
 
 
@@ -124,8 +124,8 @@ def test_no_learner_can_rate_or_see_anothers_cards(client, lesson):
     card = ReviewCard.objects.get()
     ReviewCard.objects.update(due=timezone.now() - timedelta(days=1))
     other = Client()
-    assert "Nothing is scheduled yet" in other.get(reverse("progress:review")).content.decode()
-    response = other.post(reverse("progress:rate-review"), {"card": card.pk, "rating": "easy"})
+    assert "Nothing is scheduled yet" in other.get(reverse("learning:review")).content.decode()
+    response = other.post(reverse("learning:rate-review"), {"card": card.pk, "rating": "easy"})
     assert response.status_code == 404
     card.refresh_from_db()
     assert card.reps == 1
@@ -137,9 +137,9 @@ def test_review_page_query_count_is_constant(client, course, django_assert_max_n
             rate(client, lesson, fact.key, "again")
     ReviewCard.objects.update(due=timezone.now() - timedelta(hours=1))
     with django_assert_max_num_queries(4):
-        client.get(reverse("progress:review"))
+        client.get(reverse("learning:review"))
     with django_assert_max_num_queries(5):
-        client.get(reverse("progress:flashcards", args=["production-readiness"]))
+        client.get(reverse("learning:flashcards", args=["production-readiness"]))
 
 
 @pytest.mark.parametrize(
@@ -169,5 +169,5 @@ def test_interval_descriptions():
 
 def test_a_non_ascii_digit_card_id_is_a_400_not_a_500(client, db):
     for card in ("²", "١٢", "9" * 40):
-        response = client.post(reverse("progress:rate-review"), {"card": card, "rating": "good"})
+        response = client.post(reverse("learning:rate-review"), {"card": card, "rating": "good"})
         assert response.status_code == 400, card

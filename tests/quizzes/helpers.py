@@ -10,14 +10,14 @@ from quizzes.models import TestAttempt
 
 
 def start(client, lesson) -> TestAttempt:
-    response = client.post(reverse("quizzes:start", args=[lesson.slug]))
+    response = client.post(reverse("learning:start", args=[lesson.slug]))
     assert response.status_code == 303, response
     attempt_id = int(re.search(r"/tests/(\d+)/", response["Location"]).group(1))
     return TestAttempt.objects.get(pk=attempt_id)
 
 
 def current_token(client, attempt) -> str:
-    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
 
 
@@ -39,7 +39,7 @@ def answer(client, attempt, right: bool = True, htmx: bool = False, **extra):
     slot = attempt.slots.select_related("question").get(position=attempt.position)
     data = {"token": current_token(client, attempt), **answer_data(slot, right), **extra}
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    return client.post(reverse("quizzes:answer", args=[attempt.pk]), data, **headers)
+    return client.post(reverse("learning:answer", args=[attempt.pk]), data, **headers)
 
 
 def finish(client, attempt, pattern: str = "1" * 10):

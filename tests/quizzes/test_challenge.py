@@ -16,11 +16,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.merging import merge_learners
 from accounts.models import Learner
+from courses.models import Option, Question
+from learning.merging import merge_learners
 from progress.models import LessonProgress
 from quizzes import challenge
-from quizzes.models import ChallengeProblem, ChallengeRun, Option, Question
+from quizzes.models import ChallengeProblem, ChallengeRun
 from tests.factories import make_lesson, make_question
 
 from .helpers import answer_data, in_parallel
@@ -34,7 +35,7 @@ def lesson(course):
 
 
 def _url(lesson) -> str:
-    return reverse("quizzes:challenge", args=[lesson.slug])
+    return reverse("learning:challenge", args=[lesson.slug])
 
 
 def _start_run(client, lesson, extended=False) -> ChallengeRun:
@@ -678,7 +679,7 @@ def _challenge_lesson(size: int):
 def _returning_learner(client, lesson) -> None:
     """A learner with a progress row on the lesson, as after any earlier visit."""
     question = make_question(lesson, use="practice")
-    practice_url = reverse("quizzes:practice", args=[lesson.slug])
+    practice_url = reverse("learning:practice", args=[lesson.slug])
     client.post(practice_url, {"question": question.pk, "action": "reveal"})
 
 

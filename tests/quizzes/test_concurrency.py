@@ -35,7 +35,7 @@ def test_twenty_parallel_starts_make_exactly_one_attempt(course_tx, django_user_
     _, clients = logged_in_clients(user, 20)
 
     results = in_parallel(
-        20, lambda i: clients[i].post(reverse("quizzes:start", args=[lesson.slug]))
+        20, lambda i: clients[i].post(reverse("learning:start", args=[lesson.slug]))
     )
 
     assert all(getattr(r, "status_code", r) == 303 for r in results), results
@@ -48,9 +48,9 @@ def test_parallel_answers_grade_once_and_lose_no_update(course_tx, django_user_m
     lesson = course_tx["production-readiness"]
     user = django_user_model.objects.create_user("racer", password="x-12345678")
     first, clients = logged_in_clients(user, 10)
-    first.post(reverse("quizzes:start", args=[lesson.slug]))
+    first.post(reverse("learning:start", args=[lesson.slug]))
     attempt = TestAttempt.objects.get()
-    url = reverse("quizzes:answer", args=[attempt.pk])
+    url = reverse("learning:answer", args=[attempt.pk])
 
     for position in range(10):
         slot = attempt.slots.select_related("question").get(position=position)

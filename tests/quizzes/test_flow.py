@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Question, Response, TestAttempt
+from courses.models import Question
+from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
 
 from .helpers import answer, current_token, finish, start
@@ -20,7 +21,7 @@ def test_a_guest_can_start_a_test_of_ten_questions(client, lesson):
     assert attempt.question_count == 10
     levels = [s.question.difficulty for s in attempt.slots.select_related("question")]
     assert levels == ["easy"] * 3 + ["medium"] * 4 + ["hard"] * 3
-    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     assert "Question 1 of 10" in html
     assert '<progress class="test-progress__bar" max="10" value="0"' in html
 
@@ -31,13 +32,13 @@ def test_starting_again_resumes_the_open_attempt(client, lesson):
     assert start(client, lesson).pk == attempt.pk
     html = client.get(lesson.get_absolute_url()).content.decode()
     assert "Resume test — question 2 of 10" in html
-    page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     assert "Question 2 of 10" in page
 
 
 def test_options_keep_their_shuffled_order_on_reload(client, lesson):
     attempt = start(client, lesson)
-    url = reverse("quizzes:attempt", args=[attempt.pk])
+    url = reverse("learning:attempt", args=[attempt.pk])
     first, second = client.get(url).content.decode(), client.get(url).content.decode()
     strip = lambda html: html.split('name="token"')[1].split("Submit answer")[0]  # noqa: E731
     assert strip(first) == strip(second)
@@ -47,7 +48,7 @@ def test_answering_without_javascript_redirects_to_the_feedback(client, lesson):
     attempt = start(client, lesson)
     response = answer(client, attempt, right=True)
     assert response.status_code == 303
-    assert response["Location"] == reverse("quizzes:feedback", args=[attempt.pk, 1])
+    assert response["Location"] == reverse("learning:feedback", args=[attempt.pk, 1])
     html = client.get(response["Location"]).content.decode()
     slot = attempt.slots.select_related("question").get(position=0)
     assert "Correct." in html and 'role="status"' in html
@@ -93,7 +94,7 @@ def test_a_full_test_gives_a_result_with_strength(client, lesson):
     assert attempt.status == TestAttempt.Status.FINISHED
     assert attempt.score == 9
     assert attempt.strength == "strong"
-    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    html = client.get(reverse("learning:result", args=[attempt.pk])).content.decode()
     assert '<span class="result__number">9</span>' in html
     assert "Strong" in html and "at least 8 of 10 right" in html
     assert "<td>3 of 3</td>" in html and "<td>2 of 3</td>" in html
@@ -124,20 +125,20 @@ def test_a_short_bank_says_so_on_the_result(client, db):
     lesson = make_lesson()
     make_bank(lesson, easy=5, medium=4, hard=1)
     attempt = finish(client, start(client, lesson))
-    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    html = client.get(reverse("learning:result", args=[attempt.pk])).content.decode()
     assert "short of some difficulties" in html
 
 
 def test_a_lesson_without_a_bank_cannot_start(client, db):
     lesson = make_lesson()
-    response = client.post(reverse("quizzes:start", args=[lesson.slug]), follow=True)
+    response = client.post(reverse("learning:start", args=[lesson.slug]), follow=True)
     assert "has no test questions yet" in response.content.decode()
     assert not TestAttempt.objects.filter(lesson=lesson).exists()
 
 
 def test_abandoning_closes_the_attempt(client, lesson):
     attempt = start(client, lesson)
-    response = client.post(reverse("quizzes:abandon", args=[attempt.pk]))
+    response = client.post(reverse("learning:abandon", args=[attempt.pk]))
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.status == TestAttempt.Status.ABANDONED
@@ -150,11 +151,11 @@ def test_code_output_is_typed_and_compared_normalised(client, db):
     make_bank(lesson, easy=0, medium=10, hard=0)
     Question.objects.filter(lesson=lesson).update(kind="code_output", expected_output="a\nb")
     attempt = start(client, lesson)
-    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     assert 'textarea class="answer-output"' in html
     token = current_token(client, attempt)
     client.post(
-        reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "answer": "a  \r\nb\n"}
+        reverse("learning:answer", args=[attempt.pk]), {"token": token, "answer": "a  \r\nb\n"}
     )
     assert Response.objects.get(slot__attempt=attempt).is_correct
 
@@ -169,27 +170,27 @@ def test_multiple_select_says_all_or_nothing(client, db):
     for _ in range(10):
         make_question(lesson, kind="multiple", difficulty="easy")
     attempt = start(client, lesson)
-    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     assert "All or nothing" in html and 'type="checkbox"' in html
     slot = attempt.slots.select_related("question").get(position=0)
     right = slot.question.options.filter(is_correct=True).first()
     token = current_token(client, attempt)
     client.post(
-        reverse("quizzes:answer", args=[attempt.pk]), {"token": token, "choices": [right.pk]}
+        reverse("learning:answer", args=[attempt.pk]), {"token": token, "choices": [right.pk]}
     )
     assert not Response.objects.get(slot=slot).is_correct
 
 
 def test_result_of_an_unfinished_attempt_goes_back_to_the_question(client, lesson):
     attempt = start(client, lesson)
-    response = client.get(reverse("quizzes:result", args=[attempt.pk]))
+    response = client.get(reverse("learning:result", args=[attempt.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("quizzes:attempt", args=[attempt.pk])
+    assert response["Location"] == reverse("learning:attempt", args=[attempt.pk])
 
 
 def test_feedback_for_an_unanswered_question_is_not_shown(client, lesson):
     attempt = start(client, lesson)
-    response = client.get(reverse("quizzes:feedback", args=[attempt.pk, 1]))
+    response = client.get(reverse("learning:feedback", args=[attempt.pk, 1]))
     assert response.status_code == 302
 
 
@@ -199,7 +200,7 @@ def test_the_question_page_query_count_is_constant(client, db, django_assert_max
         make_bank(lesson, easy=size // 3, medium=size // 3, hard=size - 2 * (size // 3))
         attempt = start(client, lesson)
         with django_assert_max_num_queries(8):
-            client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+            client.get(reverse("learning:attempt", args=[attempt.pk]))
 
 
 def test_the_answer_post_query_count_is_constant(client, db, django_assert_max_num_queries):
@@ -214,5 +215,5 @@ def test_the_answer_post_query_count_is_constant(client, db, django_assert_max_n
 
             data = {"token": token, **answer_data(slot)}
             with django_assert_max_num_queries(10):  # the last answer also finishes the test
-                response = client.post(reverse("quizzes:answer", args=[attempt.pk]), data)
+                response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
             assert response.status_code == 303

@@ -31,7 +31,7 @@ def test_arbitrary_answers_never_break_the_attempt(client, attempt, data, keep_t
     if keep_token:
         data["token"] = current_token(client, attempt)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    response = client.post(reverse("quizzes:answer", args=[attempt.pk]), data, **headers)
+    response = client.post(reverse("learning:answer", args=[attempt.pk]), data, **headers)
     assert response.status_code in {200, 303, 400, 409}, response.status_code
     attempt.refresh_from_db()
     responses = Response.objects.filter(slot__attempt=attempt)

@@ -30,7 +30,7 @@ def _secrets_of(slot):
 
 def test_no_question_page_or_fragment_leaks_the_answer(client, lesson):
     attempt = start(client, lesson)
-    url = reverse("quizzes:attempt", args=[attempt.pk])
+    url = reverse("learning:attempt", args=[attempt.pk])
     for position in range(10):
         slot = attempt.slots.select_related("question").get(position=position)
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
@@ -50,7 +50,7 @@ def test_a_form_error_does_not_leak_the_answer_either(client, lesson):
     attempt = start(client, lesson)
     slot = attempt.slots.select_related("question").get(position=0)
     response = client.post(
-        reverse("quizzes:answer", args=[attempt.pk]), {"token": current_token(client, attempt)}
+        reverse("learning:answer", args=[attempt.pk]), {"token": current_token(client, attempt)}
     )
     assert response.status_code == 400
     for secret in _secrets_of(slot):
@@ -69,11 +69,11 @@ def test_only_the_owner_sees_an_attempt(client, lesson, visitor, django_user_mod
         start(other, lesson)
     token = current_token(client, attempt)
     urls = [
-        ("get", reverse("quizzes:attempt", args=[attempt.pk])),
-        ("get", reverse("quizzes:feedback", args=[attempt.pk, 1])),
-        ("get", reverse("quizzes:result", args=[attempt.pk])),
-        ("post", reverse("quizzes:answer", args=[attempt.pk])),
-        ("post", reverse("quizzes:abandon", args=[attempt.pk])),
+        ("get", reverse("learning:attempt", args=[attempt.pk])),
+        ("get", reverse("learning:feedback", args=[attempt.pk, 1])),
+        ("get", reverse("learning:result", args=[attempt.pk])),
+        ("post", reverse("learning:answer", args=[attempt.pk])),
+        ("post", reverse("learning:abandon", args=[attempt.pk])),
     ]
     for method, url in urls:
         response = getattr(other, method)(
@@ -86,7 +86,7 @@ def test_only_the_owner_sees_an_attempt(client, lesson, visitor, django_user_mod
 
 def test_a_finished_attempt_stays_private_too(client, lesson):
     attempt = finish(client, start(client, lesson))
-    response = Client().get(reverse("quizzes:result", args=[attempt.pk]))
+    response = Client().get(reverse("learning:result", args=[attempt.pk]))
     assert response.status_code == 404
 
 
@@ -94,7 +94,7 @@ def test_a_replayed_answer_changes_nothing(client, lesson):
     attempt = start(client, lesson)
     slot = attempt.slots.select_related("question").get(position=0)
     data = {"token": current_token(client, attempt), **answer_data(slot, right=True)}
-    url = reverse("quizzes:answer", args=[attempt.pk])
+    url = reverse("learning:answer", args=[attempt.pk])
     assert client.post(url, data).status_code == 303
     replay = client.post(url, data)
     assert replay.status_code == 409
@@ -108,7 +108,7 @@ def test_a_stale_wrong_answer_after_a_right_one_cannot_change_the_grade(client, 
     attempt = start(client, lesson)
     slot = attempt.slots.select_related("question").get(position=0)
     token = current_token(client, attempt)
-    url = reverse("quizzes:answer", args=[attempt.pk])
+    url = reverse("learning:answer", args=[attempt.pk])
     client.post(url, {"token": token, **answer_data(slot, right=True)})
     client.post(url, {"token": token, **answer_data(slot, right=False)}, HTTP_HX_REQUEST="true")
     assert Response.objects.get(slot=slot).is_correct
@@ -120,7 +120,7 @@ def test_an_answer_to_a_later_question_is_refused(client, lesson):
     attempt = start(client, lesson)
     slot = attempt.slots.select_related("question").get(position=3)
     data = {"token": answer_token(attempt.pk, 3), **answer_data(slot)}
-    response = client.post(reverse("quizzes:answer", args=[attempt.pk]), data)
+    response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
     assert response.status_code == 409
     assert "isn’t open yet; answer question 1 first" in response.content.decode()
     assert not Response.objects.filter(slot__attempt=attempt).exists()
@@ -133,11 +133,11 @@ def test_nothing_changes_after_the_attempt_is_finished(client, lesson):
     before = (attempt.score, attempt.position, attempt.finished_at)
     slot = attempt.slots.select_related("question").get(position=0)
     response = client.post(
-        reverse("quizzes:answer", args=[attempt.pk]), {"token": token, **answer_data(slot, False)}
+        reverse("learning:answer", args=[attempt.pk]), {"token": token, **answer_data(slot, False)}
     )
     assert response.status_code == 409
     assert "already finished" in response.content.decode()
-    assert client.post(reverse("quizzes:abandon", args=[attempt.pk])).status_code == 302
+    assert client.post(reverse("learning:abandon", args=[attempt.pk])).status_code == 302
     attempt.refresh_from_db()
     assert (attempt.score, attempt.position, attempt.finished_at) == before
     assert attempt.status == TestAttempt.Status.FINISHED
@@ -150,7 +150,7 @@ def test_a_token_from_another_attempt_is_refused(client, lesson, course):
     other = start(client, course["monitoring-and-alerting"])
     slot = mine.slots.select_related("question").get(position=0)
     data = {"token": answer_token(other.pk, 0), **answer_data(slot)}
-    response = client.post(reverse("quizzes:answer", args=[mine.pk]), data)
+    response = client.post(reverse("learning:answer", args=[mine.pk]), data)
     assert response.status_code == 400
     assert "expired or was changed" in response.content.decode()
     assert not Response.objects.exists()
@@ -180,7 +180,7 @@ def test_hostile_input_is_a_400_with_a_message_and_writes_nothing(client, lesson
     attempt = start(client, lesson)
     other_option = course["monitoring-and-alerting"].questions.filter(kind="single").first()
     other_option_id = other_option.options.first().pk
-    url = reverse("quizzes:answer", args=[attempt.pk])
+    url = reverse("learning:answer", args=[attempt.pk])
     for position in range(10):
         attempt.refresh_from_db()
         slot = attempt.slots.select_related("question").get(position=position)
@@ -216,7 +216,7 @@ def test_repeated_keys_are_refused(client, db, kind, field, pick, message):
     slot = attempt.slots.select_related("question").get(position=0)
     ids = list(slot.question.options.values_list("id", flat=True))
     response = client.post(
-        reverse("quizzes:answer", args=[attempt.pk]),
+        reverse("learning:answer", args=[attempt.pk]),
         {"token": current_token(client, attempt), field: pick(ids)},
     )
     assert response.status_code == 400
@@ -229,7 +229,7 @@ def test_a_tampered_token_is_refused(client, lesson):
     slot = attempt.slots.select_related("question").get(position=0)
     for token in ("", "garbage", current_token(client, attempt) + "x", "0" * 5000):
         response = client.post(
-            reverse("quizzes:answer", args=[attempt.pk]), {"token": token, **answer_data(slot)}
+            reverse("learning:answer", args=[attempt.pk]), {"token": token, **answer_data(slot)}
         )
         assert response.status_code == 400
     assert not Response.objects.exists()
@@ -248,18 +248,18 @@ def test_extra_fields_are_ignored(client, lesson, django_user_model):
 
 def test_every_post_needs_a_csrf_token(lesson, db):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(reverse("quizzes:start", args=[lesson.slug])).status_code == 403
+    assert client.post(reverse("learning:start", args=[lesson.slug])).status_code == 403
     client.get(lesson.get_absolute_url())
     html = client.get(lesson.get_absolute_url()).content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     response = client.post(
-        reverse("quizzes:start", args=[lesson.slug]), {"csrfmiddlewaretoken": csrf}
+        reverse("learning:start", args=[lesson.slug]), {"csrfmiddlewaretoken": csrf}
     )
     assert response.status_code == 303
     attempt = TestAttempt.objects.get()
-    url = reverse("quizzes:answer", args=[attempt.pk])
+    url = reverse("learning:answer", args=[attempt.pk])
     assert client.post(url, {"token": "x"}, HTTP_HX_REQUEST="true").status_code == 403
-    page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     header = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
     response = client.post(url, {"token": "x"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=header)
     assert response.status_code == 400  # past CSRF, refused for its bad token
@@ -269,22 +269,22 @@ def test_get_never_changes_state(client, lesson):
     for url in (lesson.get_absolute_url(), "/"):
         client.get(url)
     assert not TestAttempt.objects.exists()
-    assert client.get(reverse("quizzes:start", args=[lesson.slug])).status_code == 405
+    assert client.get(reverse("learning:start", args=[lesson.slug])).status_code == 405
     attempt = start(client, lesson)
-    assert client.get(reverse("quizzes:answer", args=[attempt.pk])).status_code == 405
-    assert client.get(reverse("quizzes:abandon", args=[attempt.pk])).status_code == 405
+    assert client.get(reverse("learning:answer", args=[attempt.pk])).status_code == 405
+    assert client.get(reverse("learning:abandon", args=[attempt.pk])).status_code == 405
 
 
 def test_attempt_pages_are_not_cached_or_kept_in_htmx_history(client, lesson):
     attempt = start(client, lesson)
     answer(client, attempt)
-    for url in (reverse("quizzes:attempt", args=[attempt.pk]),
-                reverse("quizzes:feedback", args=[attempt.pk, 1])):  # fmt: skip
+    for url in (reverse("learning:attempt", args=[attempt.pk]),
+                reverse("learning:feedback", args=[attempt.pk, 1])):  # fmt: skip
         response = client.get(url)
         assert "no-store" in response["Cache-Control"]
         assert 'hx-history="false"' in response.content.decode()
     finish(client, attempt)
-    result = client.get(reverse("quizzes:result", args=[attempt.pk]))
+    result = client.get(reverse("learning:result", args=[attempt.pk]))
     assert "no-store" in result["Cache-Control"]
 
 
@@ -297,7 +297,7 @@ def test_huge_and_unknown_attempt_ids_are_404(client, lesson):
 
 def test_abandoning_a_finished_test_keeps_its_result_and_says_so(client, lesson):
     attempt = finish(client, start(client, lesson))
-    response = client.post(reverse("quizzes:abandon", args=[attempt.pk]), follow=True)
+    response = client.post(reverse("learning:abandon", args=[attempt.pk]), follow=True)
     assert "already finished; its result stands" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.status == TestAttempt.Status.FINISHED
@@ -305,7 +305,7 @@ def test_abandoning_a_finished_test_keeps_its_result_and_says_so(client, lesson)
 
 def test_a_bad_token_on_a_finished_test_says_it_is_finished(client, lesson):
     attempt = finish(client, start(client, lesson))
-    response = client.post(reverse("quizzes:answer", args=[attempt.pk]), {"token": "forged"})
+    response = client.post(reverse("learning:answer", args=[attempt.pk]), {"token": "forged"})
     assert response.status_code == 409
     assert "already finished" in response.content.decode()
     assert 'name="token"' not in response.content.decode()

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Learner
+from courses.models import Option, Question
 from progress.models import LessonProgress
-from quizzes.models import Option, Question
 from tests.factories import make_lesson, make_question
 
 from .helpers import answer_data
@@ -26,7 +26,7 @@ def lesson(course):
 
 
 def _url(lesson, number: int | None = None) -> str:
-    url = reverse("quizzes:practice", args=[lesson.slug])
+    url = reverse("learning:practice", args=[lesson.slug])
     return f"{url}?q={number}" if number else url
 
 
@@ -380,6 +380,6 @@ def test_arbitrary_practice_posts_never_break_anything(client, lesson, data, rea
 def test_odd_question_numbers_are_404_not_500(client, course):
     from django.urls import reverse
 
-    url = reverse("quizzes:practice", args=["production-readiness"])
+    url = reverse("learning:practice", args=["production-readiness"])
     for number in ("²", "0", "99", "abc", "9" * 40):
         assert client.get(url, {"q": number}).status_code == 404, number

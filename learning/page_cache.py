@@ -16,8 +16,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 
 from accounts.learners import current_learner_id
-
-from . import content_cache
+from courses import content_cache
 
 PAGE_SECONDS = 3600
 CSRF_PLACEHOLDER = "\x00csrf\x00"

@@ -9,10 +9,9 @@ from typing import Any
 
 from django import forms
 
-from quizzes.forms import INVISIBLE
-from quizzes.grading import MAX_TYPED_ANSWER
-
 from .diagram_quiz import Answer
+from .forms import INVISIBLE
+from .grading import MAX_TYPED_ANSWER
 from .matching import MIN_PAIRS, letter, plain_text
 
 

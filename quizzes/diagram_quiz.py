@@ -6,9 +6,9 @@ right, for the result. Nothing here runs before the learner submits.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from quizzes.grading import grade
+from .grading import grade
+from .review import AnswerReview
 
 QUIZ_LENGTH = 3
 
@@ -20,32 +20,12 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class ReviewedOption:
-    option: Any
-    chosen: bool
-
-    @property
-    def is_correct(self) -> bool:
-        return self.option.is_correct
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    number: int
-    question: Any
-    answer: Answer
-    is_right: bool
-    # The options worth showing after grading: the learner's choices and the right ones.
-    shown: list[ReviewedOption]
-
-
-@dataclass(frozen=True)
 class QuizResult:
-    results: list[QuestionResult]
+    results: list[AnswerReview]
 
     @property
     def score(self) -> int:
-        return sum(result.is_right for result in self.results)
+        return sum(result.is_correct for result in self.results)
 
     @property
     def total(self) -> int:
@@ -60,12 +40,9 @@ def grade_quiz(questions: list, answers: list[Answer]) -> QuizResult:
     for number, (question, answer) in enumerate(zip(questions, answers, strict=True), start=1):
         options = list(question.options.all())
         correct = {option.pk for option in options if option.is_correct}
-        selected = set(answer.selected)
-        shown = [
-            ReviewedOption(option, chosen=option.pk in selected)
-            for option in options
-            if option.pk in selected or option.is_correct
-        ]
-        is_right = grade(question, correct, answer.selected, answer.typed)
-        results.append(QuestionResult(number, question, answer, is_right, shown))
+        is_correct = grade(question, correct, answer.selected, answer.typed)
+        results.append(
+            AnswerReview(question, options, answer.selected, answer.typed, is_correct,
+                         number=number)
+        )  # fmt: skip
     return QuizResult(results)

@@ -13,14 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
-from config.htmx import wants_fragment
 from courses.models import Lesson
 from progress.strength import LABELS, RULE
+from quizzes import question_cache, selectors, services
+from quizzes.drawing import shuffled_options
+from quizzes.forms import AnswerForm, answer_token, position_from_token
+from quizzes.models import AttemptQuestion, TestAttempt
+from quizzes.review import review_of_slot
 
-from . import question_cache, selectors, services
-from .drawing import shuffled_options
-from .forms import AnswerForm, answer_token, position_from_token
-from .models import AttemptQuestion, TestAttempt
+from ..rendering import wants_fragment
 
 PAGE = "quizzes/attempt.html"
 
@@ -53,7 +54,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     except services.TestUnavailable as error:
         messages.error(request, str(error))
         return redirect(lesson)
-    return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]), status=303)
+    return HttpResponseRedirect(reverse("learning:attempt", args=[attempt.pk]), status=303)
 
 
 def _drawn_slot(attempt: TestAttempt, draw, position: int) -> AttemptQuestion:
@@ -69,9 +70,9 @@ def _drawn_slot(attempt: TestAttempt, draw, position: int) -> AttemptQuestion:
 @require_GET
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """The current question of an open attempt."""
-    attempt = selectors.attempt_for(request, attempt_id)
+    attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
     if attempt.status == TestAttempt.Status.FINISHED:
-        return redirect("quizzes:result", attempt.pk)
+        return redirect("learning:result", attempt.pk)
     if attempt.status == TestAttempt.Status.ABANDONED:
         messages.info(request, "That test was abandoned. Start a new one when you are ready.")
         return redirect(attempt.lesson)
@@ -88,7 +89,7 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
         raise Http404("No such test.")
     position = position_from_token(request.POST.get("token", ""), attempt_id)
     if position is None or not 0 <= position < draw.question_count:
-        attempt = selectors.attempt_for(request, attempt_id)
+        attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
         if not attempt.is_open:
             context = {"attempt": attempt, "lesson": attempt.lesson, "state": "conflict",
                        "message": "This test is already finished."}  # fmt: skip
@@ -100,7 +101,7 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     options = shuffled_options(question.option_list, draw.seed, question.pk)
     form = AnswerForm(request.POST, question=question, options=options)
     if not form.is_valid():
-        attempt = selectors.attempt_for(request, attempt_id)
+        attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
         context = _question_context(attempt, _drawn_slot(attempt, draw, position), form=form)
         return _card(request, context, status=400)
     outcome = services.submit_answer(
@@ -113,9 +114,9 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
                    "message": outcome.message}  # fmt: skip
         return _card(request, context, status=409)
     if not request.htmx:
-        url = reverse("quizzes:feedback", args=[attempt_id, position + 1])
+        url = reverse("learning:feedback", args=[attempt_id, position + 1])
         return HttpResponseRedirect(url, status=303)
-    attempt = selectors.attempt_for(request, attempt_id)
+    attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
     slot = _drawn_slot(attempt, draw, position)
     slot.response = outcome.response
     return _card(request, _feedback_context(attempt, slot))
@@ -125,7 +126,7 @@ def _feedback_context(attempt: TestAttempt, slot) -> dict:
     return {
         "attempt": attempt,
         "lesson": attempt.lesson,
-        "slot": selectors.with_review(slot),
+        "review": review_of_slot(slot),
         "state": "feedback",
     }
 
@@ -134,10 +135,10 @@ def _feedback_context(attempt: TestAttempt, slot) -> dict:
 @require_GET
 def feedback(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
     """The graded question with its solution: only once it has been answered."""
-    attempt = selectors.attempt_for(request, attempt_id)
+    attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
     slot = selectors.slot_at(attempt, number - 1)
     if slot.answer is None:
-        return redirect("quizzes:attempt", attempt.pk)
+        return redirect("learning:attempt", attempt.pk)
     return _card(request, _feedback_context(attempt, slot))
 
 
@@ -145,9 +146,9 @@ def feedback(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse
 @require_GET
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Score overall and per difficulty, strength and its rule, the missed questions."""
-    attempt = selectors.attempt_for(request, attempt_id)
+    attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
     if attempt.status != TestAttempt.Status.FINISHED:
-        return redirect("quizzes:attempt", attempt.pk)
+        return redirect("learning:attempt", attempt.pk)
     slots = selectors.slots_with_responses(attempt)
     by_difficulty = {}
     for slot in slots:
@@ -162,7 +163,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             for level, label in (("easy", "Easy"), ("medium", "Medium"), ("hard", "Hard"))
             if level in by_difficulty
         ],
-        "missed": [slot for slot in slots if not slot.response.is_correct],
+        "missed": [review_of_slot(slot) for slot in slots if not slot.response.is_correct],
         "strength_label": LABELS[attempt.strength],
         "rule": RULE,
         "state": "result",
@@ -173,10 +174,10 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def abandon(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Close an open attempt without a result."""
-    attempt = selectors.attempt_for(request, attempt_id)
+    attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
     if services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request)):
         messages.info(request, "Test abandoned. Nothing from it counts towards your strength.")
     elif attempt.status == TestAttempt.Status.FINISHED:
         messages.info(request, "That test is already finished; its result stands.")
-        return redirect("quizzes:result", attempt.pk)
+        return redirect("learning:result", attempt.pk)
     return redirect(attempt.lesson)

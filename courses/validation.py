@@ -5,6 +5,13 @@ Each function returns a list (or dict) of plain-language problems; empty means v
 
 from .codecheck import CodeCheckError, run_snippet
 
+
+def normalise_output(text: str) -> str:
+    """Compare printed output fairly: any line ending, no trailing spaces, no final newline."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).rstrip("\n")
+
+
 OPTION_RULES = {
     "single": "needs exactly one correct option",
     "true_false": "needs exactly two options, one of them correct",
@@ -41,8 +48,6 @@ def check_options(kind: str, correct_flags: list[bool]) -> str | None:
 
 def check_code_output(code: str, expected_output: str) -> str | None:
     """Run the snippet in a sandboxed subprocess; return a problem if it prints otherwise."""
-    from .grading import normalise_output
-
     try:
         printed = run_snippet(code)
     except CodeCheckError as error:

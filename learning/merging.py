@@ -1,22 +1,29 @@
 """Move a guest's progress into an account, without loss or duplicates.
 
-Called right after a guest signs up or logs in. Where both have something for the same
-lesson, they are combined: open tests and challenge runs (the account's stays open, the
-guest's is abandoned),
-progress summaries (unions, sums, the best and the latest), and review cards (the one
-reviewed more often wins).
+Called right after a guest signs up or logs in (Django's `user_logged_in` signal). Where
+both have something for the same lesson, they are combined: open tests and challenge runs
+(the account's stays open, the guest's is abandoned), progress summaries (unions, sums,
+the best and the latest), and review cards (the one reviewed more often wins).
 """
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.learners import get_or_create_learner, remembered_guest_id
+from accounts.models import Learner
 from progress.models import LessonProgress, ReviewCard
 from progress.services import earliest_due
 from quizzes.challenge import merge_runs
 from quizzes.models import TestAttempt
 from quizzes.question_cache import forget_draws
 
-from .models import Learner
+
+def adopt_guest_on_login(sender, request, user, **kwargs) -> None:
+    """After a login: move the guest learner the session had into the account's."""
+    guest_id = remembered_guest_id(request) if request is not None else None
+    guest = Learner.objects.filter(pk=guest_id, user=None).first() if guest_id else None
+    if guest is not None:
+        merge_learners(guest=guest, into=get_or_create_learner(request))
 
 
 def merge_learners(*, guest: Learner, into: Learner) -> None:

@@ -13,23 +13,24 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.learners import get_or_create_learner
-from config.htmx import wants_fragment
+from accounts.learners import current_learner_id, get_or_create_learner
+from courses import selectors
+from courses.models import Lesson, Section
+from courses.modes import MODES_BY_SLUG, SELF_MARKED, mode_url
 from progress.services import record_mode_visit
+from quizzes.diagram_quiz import QUIZ_LENGTH, grade_quiz
+from quizzes.matching import MIN_PAIRS, grade_matches, shuffled_counterparts
+from quizzes.mode_forms import ComponentForm, DiagramQuizForm, MatchingForm
 
-from . import selectors
-from .diagram_quiz import QUIZ_LENGTH, grade_quiz
-from .forms import ComponentForm, DiagramQuizForm, MatchingForm
-from .matching import MIN_PAIRS, grade_matches, shuffled_counterparts
-from .models import Lesson, Section
-from .modes import MODES_BY_SLUG, SELF_MARKED, mode_url
+from ..rendering import wants_fragment
+from ..status import mode_page_context
 
 
 def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, context: dict,
           status: int = 200) -> TemplateResponse:  # fmt: skip
     """A mode page: its content, the lesson's header and the chooser with `mode` current."""
     context = {
-        **selectors.mode_page_context(request, lesson, mode),
+        **mode_page_context(current_learner_id(request), lesson, mode),
         "mode": MODES_BY_SLUG[mode],
         "minutes": lesson.minutes_for(mode),
         **context,
@@ -39,7 +40,7 @@ def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, contex
 
 
 def _record_visit(request: HttpRequest, lesson: Lesson, mode: str) -> None:
-    record_mode_visit(learner=get_or_create_learner(request), lesson=lesson, mode=mode)
+    record_mode_visit(learner_id=get_or_create_learner(request).pk, lesson_id=lesson.pk, mode=mode)
 
 
 @require_GET

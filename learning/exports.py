@@ -1,9 +1,8 @@
 """Everything we keep about a learner, as plain data for "Download my data"."""
 
+from accounts.models import Learner
 from progress.models import LessonProgress, ReviewCard
 from quizzes.models import ChallengeRun, Response, TestAttempt
-
-from .models import Learner
 
 
 def learner_data(learner: Learner) -> dict:

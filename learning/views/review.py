@@ -13,14 +13,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
-from config.htmx import wants_fragment
 from courses.models import Lesson, Section
-from courses.selectors import mode_page_context
+from progress import scheduling, selectors, services
+from progress.forms import RatingForm
+from progress.models import ReviewCard
 
-from . import scheduling, selectors, services
-from .forms import RatingForm
-from .models import ReviewCard
-from .strength import RULE
+from ..rendering import wants_fragment
+from ..status import mode_page_context
 
 
 def _card_context(flashcard, now) -> dict:
@@ -52,14 +51,14 @@ def _flashcards_context(request, lesson, form=None) -> dict:
     current = selectors.next_in_deck(deck, now)
     upcoming = min((f.card.due for f in deck if f.card), default=None)
     return {
-        **mode_page_context(request, lesson, "flashcards"),
+        **mode_page_context(current_learner_id(request), lesson, "flashcards"),
         **_card_context(current, now),
         "deck": deck,
         "due_count": sum(1 for f in deck if f.is_due(now)),
         "next_due": upcoming,
         "now": now,
         "form": form,
-        "rate_url": reverse("progress:rate-flashcard", args=[lesson.slug]),
+        "rate_url": reverse("learning:rate-flashcard", args=[lesson.slug]),
     }
 
 
@@ -73,13 +72,13 @@ def rate_flashcard(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(
         Section, lesson=lesson, key=form.cleaned_data["card"], kind__in=selectors.FLASHCARD_KINDS
     )
-    learner = get_or_create_learner(request)
-    services.rate_card(learner=learner, lesson_id=lesson.pk, section=section,
+    learner_id = get_or_create_learner(request).pk
+    services.rate_card(learner_id=learner_id, lesson_id=lesson.pk, section_id=section.pk,
                        rating=form.cleaned_data["rating"])  # fmt: skip
-    services.record_mode_visit(learner=learner, lesson=lesson, mode="flashcards")
+    services.record_mode_visit(learner_id=learner_id, lesson_id=lesson.pk, mode="flashcards")
     if request.htmx:
         return _respond(request, "progress/flashcards.html", _flashcards_context(request, lesson))
-    return HttpResponseRedirect(reverse("progress:flashcards", args=[lesson.slug]), status=303)
+    return HttpResponseRedirect(reverse("learning:flashcards", args=[lesson.slug]), status=303)
 
 
 @never_cache
@@ -101,7 +100,7 @@ def _review_context(request, form=None) -> dict:
         "next_due": None if due else selectors.next_due_card(learner_id, now),
         "now": now,
         "form": form,
-        "rate_url": reverse("progress:rate-review"),
+        "rate_url": reverse("learning:rate-review"),
     }
 
 
@@ -114,17 +113,8 @@ def rate_review(request: HttpRequest) -> HttpResponse:
         return _respond(request, "progress/review.html", _review_context(request, form), 400)
     learner_id = current_learner_id(request)
     card = get_object_or_404(ReviewCard, pk=int(card_id), learner_id=learner_id)
-    services.rate_card(learner=card.learner, lesson_id=card.lesson_id, card=card,
+    services.rate_card(learner_id=learner_id, lesson_id=card.lesson_id, card_id=card.pk,
                        rating=form.cleaned_data["rating"])  # fmt: skip
     if request.htmx:
         return _respond(request, "progress/review.html", _review_context(request))
-    return HttpResponseRedirect(reverse("progress:review"), status=303)
-
-
-@never_cache
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every lesson's strength and latest score, scores over time, what is due, and where
-    to continue. Models: Lesson, LessonProgress, TestAttempt, ReviewCard."""
-    context = {"board": selectors.dashboard(request), "rule": RULE, "now": timezone.now()}
-    return TemplateResponse(request, "progress/dashboard.html", context)
+    return HttpResponseRedirect(reverse("learning:review"), status=303)
