@@ -36,6 +36,7 @@ test: setup-dev setup ## Set up and run the whole suite (browser tests need /usr
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup-dev
 	$(VENV)/bin/ruff format .

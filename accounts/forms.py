@@ -1,6 +1,30 @@
+"""Forms for accounts, and the base of every form a learner sends."""
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+
+
+class LearnerForm(forms.Form):
+    """A form in which every field arrives at most once, and every choice of a multiple
+    choice at most once: a repeated key is refused, never silently resolved to its last
+    value. Subclasses word the refusal for their learners in `repeated_error`."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            values = self.data.getlist(self.add_prefix(name))
+            many = isinstance(field, forms.MultipleChoiceField)
+            if len(values) != len(set(values)) if many else len(values) > 1:
+                where, message = self.repeated_error(name, field, many)
+                if where is None:
+                    raise forms.ValidationError(message, code="repeated")
+                self.add_error(where, forms.ValidationError(message, code="repeated"))
+        return cleaned
+
+    def repeated_error(self, name: str, field: forms.Field, many: bool) -> tuple[str | None, str]:
+        """Where to show a repeated field's error (None: the whole form) and what to say."""
+        return None, "Each field can be sent once."
 
 
 class SignupForm(UserCreationForm):

@@ -31,24 +31,26 @@ def wants_fragment(request: HtmxHttpRequest) -> bool:
 
 
 def render_page(request: HtmxHttpRequest, template: str, context: dict, *,
-                partial: str = "card", status: int = 200) -> TemplateResponse:  # fmt: skip
-    """The page, or only its `partial` for an htmx swap."""
-    name = f"{template}#{partial}" if wants_fragment(request) else template
+                partial: str | None = "card", status: int = 200) -> TemplateResponse:  # fmt: skip
+    """The page, or only its `partial` for an htmx swap (None: always the whole page)."""
+    name = f"{template}#{partial}" if partial and wants_fragment(request) else template
     return TemplateResponse(request, name, context, status=status)
 
 
 def render_mode_page(request: HtmxHttpRequest, template: str, lesson: Lesson, mode: str,
-                     context: dict, *, partial: str = "card", status: int = 200,
-                     progress: LessonProgress | None = None) -> TemplateResponse:  # fmt: skip
+                     context: dict, *, partial: str | None = "card", status: int = 200,
+                     progress: LessonProgress | None = None,
+                     header_in_partial: bool = False) -> TemplateResponse:  # fmt: skip
     """A lesson's mode page: its content, the lesson's header and the chooser with `mode`
-    current — or only `partial` for an htmx swap, which skips the header's query. A POST
-    that has just written the learner's `progress` row passes it, and the header is built
-    from it instead of read again (a POST's budget is ten queries)."""
+    current — or only `partial` for an htmx swap, which skips the header's query unless
+    the partial also updates the header (`header_in_partial`, out of band). A POST that has
+    just written the learner's `progress` row passes it, and the header is built from it
+    instead of read again (a POST's budget is ten queries)."""
     context = {"lesson": lesson, **context}
-    if wants_fragment(request):
-        return TemplateResponse(request, f"{template}#{partial}", context, status=status)
-    status_now = status_of(progress, timezone.now()) if progress is not None else None
-    chrome = mode_page_context(current_learner_id(request), lesson, mode, status_now)
-    context = {**chrome, "mode": MODES_BY_SLUG[mode], "minutes": lesson.minutes_for(mode),
-               "mode_done": mode in chrome["status"].visited, **context}  # fmt: skip
-    return TemplateResponse(request, template, context, status=status)
+    whole = not (partial and wants_fragment(request))
+    if whole or header_in_partial:
+        status_now = status_of(progress, timezone.now()) if progress is not None else None
+        chrome = mode_page_context(current_learner_id(request), lesson, mode, status_now)
+        context = {**chrome, "mode": MODES_BY_SLUG[mode], "minutes": lesson.minutes_for(mode),
+                   "mode_done": mode in chrome["status"].visited, **context}  # fmt: skip
+    return render_page(request, template, context, partial=partial, status=status)

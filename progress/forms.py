@@ -1,9 +1,11 @@
 from django import forms
 
+from accounts.forms import LearnerForm
+
 from .scheduling import RATING_LABELS
 
 
-class RatingForm(forms.Form):
+class RatingForm(LearnerForm):
     """How well the learner remembered a card: Again, Hard, Good or Easy."""
 
     rating = forms.ChoiceField(
@@ -13,9 +15,5 @@ class RatingForm(forms.Form):
     )  # fmt: skip
     card = forms.CharField(max_length=60, error_messages={"required": "Which card?"})
 
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("rating", "card"):
-            if len(self.data.getlist(name)) > 1:
-                raise forms.ValidationError("Send one rating for one card.", code="repeated")
-        return cleaned
+    def repeated_error(self, name, field, many):
+        return None, "Send one rating for one card."

@@ -13,30 +13,24 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.learners import current_learner_id, get_or_create_learner
+from accounts.learners import get_or_create_learner
 from courses import selectors
 from courses.models import Lesson, Section
 from courses.modes import MODES_BY_SLUG, SELF_MARKED, mode_url
 from progress.services import record_mode_visit
 from quizzes.diagram_quiz import QUIZ_LENGTH, grade_quiz
+from quizzes.forms import ComponentForm, DiagramQuizForm, MatchingForm
 from quizzes.matching import MIN_PAIRS, grade_matches, shuffled_counterparts
-from quizzes.mode_forms import ComponentForm, DiagramQuizForm, MatchingForm
 
-from ..rendering import wants_fragment
-from ..status import mode_page_context
+from ..rendering import render_mode_page
 
 
-def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, context: dict,
-          status: int = 200) -> TemplateResponse:  # fmt: skip
-    """A mode page: its content, the lesson's header and the chooser with `mode` current."""
-    context = {
-        **mode_page_context(current_learner_id(request), lesson, mode),
-        "mode": MODES_BY_SLUG[mode],
-        "minutes": lesson.minutes_for(mode),
-        **context,
-    }
-    context["mode_done"] = mode in context["status"].visited
-    return TemplateResponse(request, template, context, status=status)
+def _page(request: HttpRequest, lesson: Lesson, mode: str, template: str, context: dict, *,
+          partial: str | None = None, status: int = 200) -> TemplateResponse:  # fmt: skip
+    """A mode page with the lesson's header and the chooser with `mode` current, or its
+    `partial` for htmx (which updates the chooser too, out of band)."""
+    return render_mode_page(request, template, lesson, mode, context, partial=partial,
+                            status=status, header_in_partial=True)  # fmt: skip
 
 
 def _record_visit(request: HttpRequest, lesson: Lesson, mode: str) -> None:
@@ -83,22 +77,20 @@ def visualize(request: HttpRequest, slug: str) -> TemplateResponse:
         context["component"] = components.get(chooser.cleaned_data["component"])
     context["component_form"] = chooser
     context["quiz_form"] = DiagramQuizForm(questions=questions)
-    template = f"{VISUALIZE}#panel_swap" if wants_fragment(request) else VISUALIZE
     status = 200 if chooser.is_valid() else 400
-    return _page(request, lesson, "visualize", template, context, status=status)
+    return _page(request, lesson, "visualize", VISUALIZE, context, partial="panel_swap",
+                 status=status)  # fmt: skip
 
 
 def _grade_diagram_quiz(request: HttpRequest, lesson: Lesson, context: dict) -> TemplateResponse:
     """All the quiz's answers at once: refused whole (400) or graded and the visit recorded."""
     form = DiagramQuizForm(request.POST, questions=context["questions"])
     if not form.is_valid():
-        template = f"{VISUALIZE}#quiz" if wants_fragment(request) else VISUALIZE
         context["quiz_form"] = form
-        return _page(request, lesson, "visualize", template, context, status=400)
+        return _page(request, lesson, "visualize", VISUALIZE, context, partial="quiz", status=400)
     _record_visit(request, lesson, "visualize")
     context["quiz_result"] = grade_quiz(context["questions"], form.answers)
-    template = f"{VISUALIZE}#quiz_swap" if wants_fragment(request) else VISUALIZE
-    return _page(request, lesson, "visualize", template, context)
+    return _page(request, lesson, "visualize", VISUALIZE, context, partial="quiz_swap")
 
 
 ANALOGY = "courses/modes/analogy.html"
@@ -120,12 +112,10 @@ def analogy(request: HttpRequest, slug: str) -> TemplateResponse:
     if request.method == "GET":
         return _page(request, lesson, "analogy", ANALOGY, context)
     if not form.is_valid():
-        template = f"{ANALOGY}#matching" if wants_fragment(request) else ANALOGY
-        return _page(request, lesson, "analogy", template, context, status=400)
+        return _page(request, lesson, "analogy", ANALOGY, context, partial="matching", status=400)
     _record_visit(request, lesson, "analogy")
     context["result"] = grade_matches(concepts, offered, form.picks)
-    template = f"{ANALOGY}#matching_swap" if wants_fragment(request) else ANALOGY
-    return _page(request, lesson, "analogy", template, context)
+    return _page(request, lesson, "analogy", ANALOGY, context, partial="matching_swap")
 
 
 @require_POST

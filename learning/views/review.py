@@ -6,7 +6,6 @@ POST. With htmx only the card is swapped; without it, POST → redirect → GET.
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,7 +17,7 @@ from progress import scheduling, selectors, services
 from progress.forms import RatingForm
 from progress.models import ReviewCard
 
-from ..rendering import wants_fragment
+from ..rendering import render_page
 from ..status import mode_page_context
 
 
@@ -32,17 +31,12 @@ def _card_context(flashcard, now) -> dict:
     return {"flashcard": flashcard, "buttons": buttons}
 
 
-def _respond(request, template: str, context: dict, status: int = 200) -> TemplateResponse:
-    name = f"{template}#card" if wants_fragment(request) else template
-    return TemplateResponse(request, name, context, status=status)
-
-
 @never_cache
 @require_GET
 def flashcards(request: HttpRequest, slug: str) -> HttpResponse:
     """The lesson's key facts and confusions as cards, and the whole deck as a cheat sheet."""
     lesson = get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
-    return _respond(request, "progress/flashcards.html", _flashcards_context(request, lesson))
+    return render_page(request, "progress/flashcards.html", _flashcards_context(request, lesson))
 
 
 def _flashcards_context(request, lesson, form=None) -> dict:
@@ -68,7 +62,7 @@ def rate_flashcard(request: HttpRequest, slug: str) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         context = _flashcards_context(request, lesson, form=form)
-        return _respond(request, "progress/flashcards.html", context, status=400)
+        return render_page(request, "progress/flashcards.html", context, status=400)
     section = get_object_or_404(
         Section, lesson=lesson, key=form.cleaned_data["card"], kind__in=selectors.FLASHCARD_KINDS
     )
@@ -77,7 +71,9 @@ def rate_flashcard(request: HttpRequest, slug: str) -> HttpResponse:
                        rating=form.cleaned_data["rating"])  # fmt: skip
     services.record_mode_visit(learner_id=learner_id, lesson_id=lesson.pk, mode="flashcards")
     if request.htmx:
-        return _respond(request, "progress/flashcards.html", _flashcards_context(request, lesson))
+        return render_page(
+            request, "progress/flashcards.html", _flashcards_context(request, lesson)
+        )
     return HttpResponseRedirect(reverse("learning:flashcards", args=[lesson.slug]), status=303)
 
 
@@ -85,7 +81,7 @@ def rate_flashcard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
     """Due cards and missed questions from every lesson, interleaved."""
-    return _respond(request, "progress/review.html", _review_context(request))
+    return render_page(request, "progress/review.html", _review_context(request))
 
 
 def _review_context(request, form=None) -> dict:
@@ -110,11 +106,13 @@ def rate_review(request: HttpRequest) -> HttpResponse:
     card_id = form.cleaned_data.get("card", "") if form.is_valid() else ""
     if not (card_id.isascii() and card_id.isdigit()) or len(card_id) > 18:
         form.is_valid() and form.add_error("card", "Which card?")
-        return _respond(request, "progress/review.html", _review_context(request, form), 400)
+        return render_page(
+            request, "progress/review.html", _review_context(request, form), status=400
+        )
     learner_id = current_learner_id(request)
     card = get_object_or_404(ReviewCard, pk=int(card_id), learner_id=learner_id)
     services.rate_card(learner_id=learner_id, lesson_id=card.lesson_id, card_id=card.pk,
                        rating=form.cleaned_data["rating"])  # fmt: skip
     if request.htmx:
-        return _respond(request, "progress/review.html", _review_context(request))
+        return render_page(request, "progress/review.html", _review_context(request))
     return HttpResponseRedirect(reverse("learning:review"), status=303)

@@ -13,23 +13,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
-from courses.models import Lesson
+from courses.models import Lesson, Question
 from progress.strength import LABELS, RULE
 from quizzes import question_cache, selectors, services
 from quizzes.drawing import shuffled_options
-from quizzes.forms import AnswerForm, answer_token, position_from_token
+from quizzes.forms import AnswerForm, TestAnswerForm, answer_token
 from quizzes.models import AttemptQuestion, TestAttempt
+from quizzes.question_cache import Draw
 from quizzes.review import review_of_slot
 
-from ..rendering import wants_fragment
+from ..rendering import render_page
 
 PAGE = "quizzes/attempt.html"
 
 
 def _card(request: HttpRequest, context: dict, status: int = 200) -> TemplateResponse:
     """The attempt page, or only its card for an htmx swap."""
-    template = f"{PAGE}#card" if wants_fragment(request) else PAGE
-    return TemplateResponse(request, template, context, status=status)
+    return render_page(request, PAGE, context, status=status)
 
 
 def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") -> dict:
@@ -57,12 +57,19 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("learning:attempt", args=[attempt.pk]), status=303)
 
 
-def _drawn_slot(attempt: TestAttempt, draw, position: int) -> AttemptQuestion:
-    """The drawn question at a position, built from the cached draw and question."""
-    slot_id, question_id = draw.slots[position]
-    question = question_cache.cached_question(question_id)
-    slot = AttemptQuestion(pk=slot_id, attempt=attempt, question=question, position=position)
-    slot.options = shuffled_options(question.option_list, draw.seed, question_id)
+def _drawn(draw: Draw, position: int) -> tuple[Question, list]:
+    """The question drawn at a position and its options in this attempt's order, from the
+    cached draw and question."""
+    question = question_cache.cached_question(draw.slots[position][1])
+    return question, shuffled_options(question.option_list, draw.seed, question.pk)
+
+
+def _drawn_slot(attempt: TestAttempt, draw: Draw, position: int) -> AttemptQuestion:
+    """The drawn question at a position, as an (unsaved) slot of the attempt."""
+    question, options = _drawn(draw, position)
+    slot = AttemptQuestion(pk=draw.slots[position][0], attempt=attempt, question=question,
+                           position=position)  # fmt: skip
+    slot.options = options
     return slot
 
 
@@ -87,9 +94,9 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     draw = question_cache.attempt_draw(attempt_id)
     if draw is None or draw.learner_id != current_learner_id(request):
         raise Http404("No such test.")
-    position = position_from_token(request.POST.get("token", ""), attempt_id)
-    if position is None or not 0 <= position < draw.question_count:
-        attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
+    form = TestAnswerForm(request.POST, draw=draw, question_at=lambda p: _drawn(draw, p))
+    if form.expired:
+        attempt = selectors.attempt_for(draw.learner_id, attempt_id)
         if not attempt.is_open:
             context = {"attempt": attempt, "lesson": attempt.lesson, "state": "conflict",
                        "message": "This test is already finished."}  # fmt: skip
@@ -97,15 +104,13 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
         slot = _drawn_slot(attempt, draw, min(attempt.position, draw.question_count - 1))
         message = "This form has expired or was changed. Here is your current question."
         return _card(request, _question_context(attempt, slot, message=message), status=400)
-    question = question_cache.cached_question(draw.slots[position][1])
-    options = shuffled_options(question.option_list, draw.seed, question.pk)
-    form = AnswerForm(request.POST, question=question, options=options)
+    position = form.position
     if not form.is_valid():
-        attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
+        attempt = selectors.attempt_for(draw.learner_id, attempt_id)
         context = _question_context(attempt, _drawn_slot(attempt, draw, position), form=form)
         return _card(request, context, status=400)
     outcome = services.submit_answer(
-        draw=draw, position=position, question=question, options=options,
+        draw=draw, position=position, question=form.question, options=form.options,
         selected=form.selected, typed=form.typed,
     )  # fmt: skip
     if outcome.status != "graded":
@@ -116,7 +121,7 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not request.htmx:
         url = reverse("learning:feedback", args=[attempt_id, position + 1])
         return HttpResponseRedirect(url, status=303)
-    attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
+    attempt = selectors.attempt_for(draw.learner_id, attempt_id)
     slot = _drawn_slot(attempt, draw, position)
     slot.response = outcome.response
     return _card(request, _feedback_context(attempt, slot))
