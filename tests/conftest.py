@@ -11,7 +11,9 @@ from django.core.management import call_command
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+# The suite's own course: every section kind and question kind, frozen for the tests, so
+# that editing the shipped course in content/ breaks no test but tests/test_shipped_content.py.
+COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +30,14 @@ def _test_settings(settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Import the bundled course once; each test runs in a transaction rolled back after it."""
+    """Import the fixture course once; each test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
-        call_command("import_content", str(CONTENT), stdout=io.StringIO())
+        call_command("import_content", str(COURSE), stdout=io.StringIO())
 
 
 @pytest.fixture
 def course(db):
-    """The bundled course, as imported once for the session."""
+    """The fixture course's lessons by slug, as imported once for the session."""
     from courses.models import Lesson
 
     return {lesson.slug: lesson for lesson in Lesson.objects.all()}
@@ -43,10 +45,10 @@ def course(db):
 
 @pytest.fixture
 def course_tx(transactional_db):
-    """The bundled course for tests that commit (live server, concurrency): imported anew,
+    """The fixture course for tests that commit (live server, concurrency): imported anew,
     because transactional tests empty the database after each test."""
     from courses.importer import import_content
     from courses.models import Lesson
 
-    import_content(CONTENT)
+    import_content(COURSE)
     return {lesson.slug: lesson for lesson in Lesson.objects.all()}

@@ -27,7 +27,7 @@ def sign_in(client, username="ada", password=PASSWORD, **extra):
 
 
 def test_signup_logs_in_and_keeps_guest_progress(client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     attempt = start(client, lesson)
     answer(client, attempt)
     response = client.post(
@@ -53,7 +53,7 @@ def test_signup_refuses_weak_or_mismatched_passwords(client, db):
 
 
 def test_login_merges_the_guests_progress(client, course, user):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     finish(client, start(client, lesson), pattern="1111111100")
     guest = Learner.objects.get(user=None)
     response = sign_in(client)
@@ -67,7 +67,7 @@ def test_login_merges_the_guests_progress(client, course, user):
 
 
 def test_merge_combines_progress_on_the_same_lesson_without_duplicates(course, user):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     member = Client()
     sign_in(member)
     finish(member, start(member, lesson), pattern="1111111100")  # 8, strong
@@ -149,7 +149,7 @@ def test_password_change(client, user):
 
 def test_download_my_data(client, course, user):
     sign_in(client)
-    finish(client, start(client, course["production-readiness"]), pattern="1111111100")
+    finish(client, start(client, course["fixture-readiness"]), pattern="1111111100")
     response = client.get(reverse("learning:export"))
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -157,13 +157,13 @@ def test_download_my_data(client, course, user):
     assert data["account"]["username"] == "ada"
     assert data["test_attempts"][0]["score"] == 8
     assert len(data["test_attempts"][0]["responses"]) == 10
-    assert data["progress"][0]["lesson"] == "production-readiness"
+    assert data["progress"][0]["lesson"] == "fixture-readiness"
     assert len(data["review_cards"]) == 2
 
 
 def test_delete_account_needs_the_password_and_removes_everything(client, course, user):
     sign_in(client)
-    finish(client, start(client, course["production-readiness"]))
+    finish(client, start(client, course["fixture-readiness"]))
     wrong = client.post(reverse("accounts:delete"), {"password": "nope"})
     assert wrong.status_code == 400
     assert "That password is not right." in wrong.content.decode()
@@ -212,7 +212,7 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(client, user, setting
 
 
 def test_merge_keeps_the_guests_test_when_the_account_only_did_flashcards_since(course, user):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     guest = Client()
     finish(guest, start(guest, lesson), pattern="1111111000")  # 7 right, earlier
     member = Client()

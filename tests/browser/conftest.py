@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
-LESSON_SLUG = "production-readiness"
+LESSON_SLUG = "fixture-readiness"
 TIMERS_RUN = "() => new Promise(resolve => setTimeout(() => resolve(true), 0))"
 
 

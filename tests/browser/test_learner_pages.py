@@ -71,7 +71,7 @@ def test_review_dashboard_and_track_after_a_test(page, dark_page, site):
     assert_no_axe_violations(page, "dashboard")
     shoot(page, "dashboard")
 
-    page.goto(f"{site}/tracks/prompt-engineering-genai/")
+    page.goto(f"{site}/tracks/fixture-track/")
     assert_no_axe_violations(page, "track page")
     shoot(page, "track")
 

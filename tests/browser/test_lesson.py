@@ -113,9 +113,7 @@ def test_dark_lesson_page(dark_page, lesson_url):
     shoot(dark_page, "lesson-desktop-dark")
 
 
-@pytest.mark.parametrize(
-    "path", ["/", "/patterns/production-readiness/"], ids=["catalogue", "lesson"]
-)
+@pytest.mark.parametrize("path", ["/", "/patterns/fixture-readiness/"], ids=["catalogue", "lesson"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations(new_context, site, path, scheme):
     page = new_context(color_scheme=scheme).new_page()

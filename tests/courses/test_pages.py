@@ -11,7 +11,7 @@ def test_catalogue_lists_tracks_and_lessons_with_level_and_minutes(client, cours
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Prompt Engineering / GenAI" in html
+    assert "Fixture track" in html
     for lesson in course.values():
         assert lesson.get_absolute_url() in html
         assert lesson.title in html
@@ -22,14 +22,14 @@ def test_catalogue_lists_tracks_and_lessons_with_level_and_minutes(client, cours
 def test_catalogue_queries_do_not_grow_with_lessons(client, course, django_assert_max_num_queries):
     for _ in range(5):
         make_lesson(sections=2)
-    client.post(reverse("learning:start", args=["production-readiness"]))  # now a learner
+    client.post(reverse("learning:start", args=["fixture-readiness"]))  # now a learner
     with django_assert_max_num_queries(3):
         response = client.get("/")
     assert "Strength" in response.content.decode()
 
 
 def test_lesson_page_shows_every_section(client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     html = client.get(lesson.get_absolute_url()).content.decode()
     for section in lesson.sections.filter(kind__in=Section.EXPLANATION_KINDS):
         assert section.body_html in html, section.key
@@ -44,14 +44,14 @@ def test_lesson_page_shows_every_section(client, course):
 
 
 def test_mode_specific_sections_stay_off_the_explanation(client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     deep = lesson.sections.get(key="what-it-is")
     html = client.get(lesson.get_absolute_url()).content.decode()
     assert deep.body_html not in html
 
 
 def test_the_diagram_is_html_with_a_text_alternative(client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     diagram = lesson.sections.get(kind="diagram")
     html = client.get(lesson.get_absolute_url()).content.decode()
     assert '<figure class="diagram"' in html
@@ -61,7 +61,7 @@ def test_the_diagram_is_html_with_a_text_alternative(client, course):
 
 
 def test_practice_answers_are_revealed_on_request(client, course):
-    html = client.get(course["production-readiness"].get_absolute_url()).content.decode()
+    html = client.get(course["fixture-readiness"].get_absolute_url()).content.decode()
     assert html.count("<summary>Show the answer and solution</summary>") == 5
 
 
@@ -86,7 +86,7 @@ def test_lesson_page_query_count_is_constant(client, db, django_assert_max_num_q
 def test_lesson_page_query_count_for_a_learner_with_attempts(
     client, course, django_assert_max_num_queries
 ):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     client.post(reverse("learning:start", args=[lesson.slug]))
     with django_assert_max_num_queries(6):
         response = client.get(lesson.get_absolute_url())
@@ -94,7 +94,7 @@ def test_lesson_page_query_count_for_a_learner_with_attempts(
 
 
 def test_pages_carry_no_inline_script_or_style(client, course):
-    for url in ("/", course["production-readiness"].get_absolute_url()):
+    for url in ("/", course["fixture-readiness"].get_absolute_url()):
         html = client.get(url).content.decode()
         assert 'style="' not in html
         for tag in re.findall(r"<script[^>]*>", html):
@@ -102,7 +102,7 @@ def test_pages_carry_no_inline_script_or_style(client, course):
 
 
 def test_an_admin_edit_shows_on_the_cached_lesson_page(admin_client, client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     section = lesson.sections.get(key="reliability")
     assert "Brand new wording." not in client.get(lesson.get_absolute_url()).content.decode()
     response = admin_client.post(
@@ -120,7 +120,7 @@ def test_an_admin_edit_shows_on_the_cached_lesson_page(admin_client, client, cou
 
 
 def test_a_warm_lesson_page_needs_two_queries(client, course, django_assert_max_num_queries):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     client.get(lesson.get_absolute_url())
     with django_assert_max_num_queries(2):
         response = client.get(lesson.get_absolute_url())
@@ -137,7 +137,7 @@ def _token_and_nonce(response):
 def test_visitors_share_a_cached_page_with_their_own_token_and_nonce(course, settings):
     from django.test import Client
 
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     html1, token1, nonce1 = _token_and_nonce(first.get(lesson.get_absolute_url()))
     html2, token2, nonce2 = _token_and_nonce(second.get(lesson.get_absolute_url()))
@@ -154,7 +154,7 @@ def test_visitors_share_a_cached_page_with_their_own_token_and_nonce(course, set
 def test_content_changes_retire_cached_pages(client, course):
     from courses.models import Lesson
 
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     client.get(lesson.get_absolute_url())
     lesson = Lesson.objects.get(pk=lesson.pk)
     lesson.title = "A renamed lesson"
@@ -163,14 +163,14 @@ def test_content_changes_retire_cached_pages(client, course):
 
 
 def test_learners_never_get_the_visitors_page(client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     client.get(lesson.get_absolute_url())  # cached for visitors
     client.post(reverse("learning:start", args=[lesson.slug]))
     assert "Resume test" in client.get(lesson.get_absolute_url()).content.decode()
 
 
 def test_the_explanation_can_be_marked_done_but_graded_modes_cannot(client, course):
-    lesson = course["production-readiness"]
+    lesson = course["fixture-readiness"]
     for mode in ("test", "practice", "challenge", "flashcards"):
         url = reverse("learning:mode-done", args=[lesson.slug, mode])
         assert client.post(url).status_code == 400, mode

@@ -18,13 +18,13 @@ from quizzes.diagram_quiz import Answer, grade_quiz
 from quizzes.matching import grade_matches, plain_text, shuffled_counterparts
 from tests.factories import make_lesson, make_question, make_section
 
-SLUGS = ["production-readiness", "evaluating-llm-output", "monitoring-and-alerting"]
+SLUGS = ["fixture-readiness", "fixture-evaluation", "fixture-monitoring"]
 MODES = ["deep-dive", "why-it-matters", "visualize", "analogy"]
 
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def _url(mode: str, lesson, query: str = "") -> str:
@@ -405,7 +405,7 @@ def _bad_quiz_inputs(lesson, other_option_id):
 
 
 def test_hostile_quiz_input_is_a_400_with_a_message_and_writes_nothing(client, lesson, course):
-    other = course["monitoring-and-alerting"].questions.filter(use="diagram").first()
+    other = course["fixture-monitoring"].questions.filter(use="diagram").first()
     other_option_id = other.options.first().pk
     for data, message in _bad_quiz_inputs(lesson, other_option_id):
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):

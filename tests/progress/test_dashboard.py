@@ -8,7 +8,7 @@ from tests.quizzes.helpers import finish, start
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def test_dashboard_for_a_newcomer(client, course):

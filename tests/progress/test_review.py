@@ -15,7 +15,7 @@ from tests.quizzes.helpers import finish, start
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def rate(client, lesson, card_key, rating, htmx=False):
@@ -94,7 +94,7 @@ def test_missed_test_questions_come_back_in_review(client, lesson):
 
 
 def test_review_interleaves_lessons_and_rates_cards(client, course):
-    for slug in ("production-readiness", "monitoring-and-alerting"):
+    for slug in ("fixture-readiness", "fixture-monitoring"):
         lesson = course[slug]
         for fact in lesson.sections.filter(kind="fact")[:2]:
             rate(client, lesson, fact.key, "again")
@@ -139,7 +139,7 @@ def test_review_page_query_count_is_constant(client, course, django_assert_max_n
     with django_assert_max_num_queries(4):
         client.get(reverse("learning:review"))
     with django_assert_max_num_queries(5):
-        client.get(reverse("learning:flashcards", args=["production-readiness"]))
+        client.get(reverse("learning:flashcards", args=["fixture-readiness"]))
 
 
 @pytest.mark.parametrize(

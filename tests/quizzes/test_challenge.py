@@ -31,7 +31,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def _url(lesson) -> str:
@@ -104,7 +104,7 @@ def test_the_intro_states_the_rules_and_shows_no_problem(client, lesson):
     assert response.status_code == 200
     assert "3 hard problems" in html and "3 min, 2 min 30 s, 2 min 30 s" in html
     assert "I need extended time" in html and "Pattern Master" in html
-    assert 'href="/patterns/production-readiness/challenge/" aria-current="page"' in html
+    assert 'href="/patterns/fixture-readiness/challenge/" aria-current="page"' in html
     assert lesson.title in html and f'href="{lesson.get_absolute_url()}"' in html
     assert "no-store" in response["Cache-Control"]
     for question in Question.objects.challenge().filter(lesson=lesson):
@@ -509,7 +509,7 @@ def test_only_the_owner_can_act_on_a_run(client, lesson, visitor, django_user_mo
 
 def test_a_run_is_acted_on_only_through_its_own_lesson(client, lesson, course):
     run = _start_run(client, lesson)
-    other_lesson = course["monitoring-and-alerting"]
+    other_lesson = course["fixture-monitoring"]
     response = _act(client, other_lesson, run, "start", 1)
     assert response.status_code == 404
     assert not run.problems.filter(started_at__isnull=False).exists()
@@ -762,7 +762,7 @@ def postgres_course(request, transactional_db):
 
 @pytest.mark.postgres
 def test_twenty_parallel_starts_make_exactly_one_run(postgres_course):
-    lesson = postgres_course["production-readiness"]
+    lesson = postgres_course["fixture-readiness"]
     first, tabs = _tabs(20)
     _start_run(first, lesson).delete()  # the guest exists; the race is only about the run
     results = in_parallel(20, lambda i: tabs[i].post(_url(lesson), {"action": "start_run"}))
@@ -772,7 +772,7 @@ def test_twenty_parallel_starts_make_exactly_one_run(postgres_course):
 
 @pytest.mark.postgres
 def test_parallel_double_submits_use_one_attempt(postgres_course):
-    lesson = postgres_course["production-readiness"]
+    lesson = postgres_course["fixture-readiness"]
     first, tabs = _tabs(10)
     run = _start_run(first, lesson)
     _act(first, lesson, run, "start", 1)

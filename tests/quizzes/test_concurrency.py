@@ -30,7 +30,7 @@ def logged_in_clients(user, count):
 
 
 def test_twenty_parallel_starts_make_exactly_one_attempt(course_tx, django_user_model):
-    lesson = course_tx["production-readiness"]
+    lesson = course_tx["fixture-readiness"]
     user = django_user_model.objects.create_user("racer", password="x-12345678")
     _, clients = logged_in_clients(user, 20)
 
@@ -45,7 +45,7 @@ def test_twenty_parallel_starts_make_exactly_one_attempt(course_tx, django_user_
 
 
 def test_parallel_answers_grade_once_and_lose_no_update(course_tx, django_user_model):
-    lesson = course_tx["production-readiness"]
+    lesson = course_tx["fixture-readiness"]
     user = django_user_model.objects.create_user("racer", password="x-12345678")
     first, clients = logged_in_clients(user, 10)
     first.post(reverse("learning:start", args=[lesson.slug]))

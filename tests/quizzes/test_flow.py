@@ -12,7 +12,7 @@ from .helpers import answer, current_token, finish, start
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def test_a_guest_can_start_a_test_of_ten_questions(client, lesson):

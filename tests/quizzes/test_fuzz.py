@@ -20,7 +20,7 @@ FORMS = st.dictionaries(FIELDS, st.one_of(VALUES, st.lists(VALUES, max_size=4)),
 
 @pytest.fixture
 def attempt(client, course):
-    return start(client, course["production-readiness"])
+    return start(client, course["fixture-readiness"])
 
 
 @settings(

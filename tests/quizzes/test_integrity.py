@@ -13,7 +13,7 @@ from .helpers import answer, answer_data, current_token, finish, start
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def _secrets_of(slot):
@@ -147,7 +147,7 @@ def test_a_token_from_another_attempt_is_refused(client, lesson, course):
     from quizzes.forms import answer_token
 
     mine = start(client, lesson)
-    other = start(client, course["monitoring-and-alerting"])
+    other = start(client, course["fixture-monitoring"])
     slot = mine.slots.select_related("question").get(position=0)
     data = {"token": answer_token(other.pk, 0), **answer_data(slot)}
     response = client.post(reverse("learning:answer", args=[mine.pk]), data)
@@ -178,7 +178,7 @@ def _bad_inputs(slot, other_option_id):
 
 def test_hostile_input_is_a_400_with_a_message_and_writes_nothing(client, lesson, course):
     attempt = start(client, lesson)
-    other_option = course["monitoring-and-alerting"].questions.filter(kind="single").first()
+    other_option = course["fixture-monitoring"].questions.filter(kind="single").first()
     other_option_id = other_option.options.first().pk
     url = reverse("learning:answer", args=[attempt.pk])
     for position in range(10):

@@ -22,7 +22,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def lesson(course):
-    return course["production-readiness"]
+    return course["fixture-readiness"]
 
 
 def _url(lesson, number: int | None = None) -> str:
@@ -71,7 +71,7 @@ def test_the_page_shows_the_first_question_with_the_mode_chooser(client, lesson)
     assert response.status_code == 200
     assert f"Question 1 of {len(questions)}" in html
     assert lesson.title in html
-    assert 'href="/patterns/production-readiness/practice/" aria-current="page"' in html
+    assert 'href="/patterns/fixture-readiness/practice/" aria-current="page"' in html
     assert f'href="{lesson.get_absolute_url()}"' in html  # the way back to the lesson
     assert questions[0].prompt_html in html
     assert "<fieldset" in html and "<legend>" in html
@@ -380,6 +380,6 @@ def test_arbitrary_practice_posts_never_break_anything(client, lesson, data, rea
 def test_odd_question_numbers_are_404_not_500(client, course):
     from django.urls import reverse
 
-    url = reverse("learning:practice", args=["production-readiness"])
+    url = reverse("learning:practice", args=["fixture-readiness"])
     for number in ("²", "0", "99", "abc", "9" * 40):
         assert client.get(url, {"q": number}).status_code == 404, number
