@@ -34,7 +34,9 @@ CODE_CHECK_ALLOW_UNISOLATED; the deploy checks warn when that setting is on.
 
 import contextlib
 import functools
+import json
 import os
+import re
 import resource
 import selectors
 import shutil
@@ -290,14 +292,19 @@ def _run_capped(command, code, preexec, cwd, env) -> tuple[int, bytes, bytes]:
     """Run `command` with `code` on stdin; return (returncode, stdout, stderr).
 
     Output is read as it comes, at most OUTPUT_BYTES per stream; past that, or past the
-    deadline, the whole process group is killed and SandboxError says why.
+    deadline, the whole process group is killed and SandboxError says why. For bwrap, the
+    sandbox's PID namespace is gone when this returns, whatever the snippet left running.
     """
     snippet = os.memfd_create("snippet", os.MFD_CLOEXEC)
+    info_read, info_write = os.pipe()
+    if Path(command[0]).name == "bwrap":  # bwrap reports the namespace init's host pid
+        command = [command[0], "--info-fd", str(info_write), *command[1:]]
     try:
         os.write(snippet, code.encode())
         os.lseek(snippet, 0, os.SEEK_SET)
         process = subprocess.Popen(  # noqa: S603 - fixed command line built above
             command,
+            pass_fds=(info_write,),
             stdin=snippet,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -308,22 +315,26 @@ def _run_capped(command, code, preexec, cwd, env) -> tuple[int, bytes, bytes]:
         )
     finally:
         os.close(snippet)
+        os.close(info_write)
     deadline = time.monotonic() + WALL_SECONDS
+    info = open(info_read, "rb")  # noqa: SIM115 - closed in the finally below
+    chunks = {process.stdout: bytearray(), process.stderr: bytearray(), info: bytearray()}
     try:
-        stdout, stderr = _read_capped(process, deadline)
+        _read_capped(chunks, deadline, limited=(process.stdout, process.stderr))
         process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except (_Stopped, subprocess.TimeoutExpired) as stop:
         _kill(process)
         reason = str(stop) if isinstance(stop, _Stopped) else _deadline_message()
         raise SandboxError(reason) from None
     finally:
-        process.stdout.close()
-        process.stderr.close()
-    return process.returncode, stdout, stderr
+        _end_namespace(chunks[info])
+        for stream in chunks:
+            stream.close()
+    return process.returncode, bytes(chunks[process.stdout]), bytes(chunks[process.stderr])
 
 
-def _read_capped(process, deadline) -> tuple[bytes, bytes]:
-    chunks = {process.stdout: bytearray(), process.stderr: bytearray()}
+def _read_capped(chunks, deadline, limited):
+    """Read every stream into its buffer until all are closed; stop past a cap or deadline."""
     with selectors.DefaultSelector() as selector:
         for stream in chunks:
             os.set_blocking(stream.fileno(), False)
@@ -339,9 +350,10 @@ def _read_capped(process, deadline) -> tuple[bytes, bytes]:
                     continue
                 buffer = chunks[key.fileobj]
                 buffer += data
-                if len(buffer) > OUTPUT_BYTES:
+                if len(buffer) > OUTPUT_BYTES and key.fileobj in limited:
                     raise _Stopped(f"it printed more than {OUTPUT_BYTES // 1024} KB")
-    return bytes(chunks[process.stdout]), bytes(chunks[process.stderr])
+                if len(buffer) > OUTPUT_BYTES:  # bwrap's info: a few bytes of JSON
+                    selector.unregister(key.fileobj)
 
 
 def _deadline_message() -> str:
@@ -363,6 +375,32 @@ def _kill(process):
     give_up = time.monotonic() + 2
     while any(_alive(pid) for pid in family) and time.monotonic() < give_up:
         time.sleep(0.005)
+
+
+def _end_namespace(info: bytes):
+    """Kill bwrap's PID-namespace init if it is still there, and wait until it is gone.
+
+    bwrap may exit as soon as the snippet does, while its init is still tearing the
+    namespace down (the kernel kills every process left in it, daemons included, before
+    that init becomes a zombie), so the caller waits for that here.
+    """
+    try:
+        init = int(json.loads(info)["child-pid"])
+    except (ValueError, KeyError, TypeError):
+        return
+    if not _in_other_pid_namespace(init):  # gone, and the pid perhaps already reused
+        return
+    _signal(init)
+    give_up = time.monotonic() + 2
+    while _alive(init) and time.monotonic() < give_up:
+        time.sleep(0.002)
+
+
+def _in_other_pid_namespace(pid: int) -> bool:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return False
 
 
 def _descendants(pid: int) -> list[int]:
@@ -411,4 +449,9 @@ def _failure_message(returncode: int, stderr: bytes) -> str:
         return f"it ran for more than {CPU_SECONDS} seconds"
     if last.startswith("MemoryError"):
         return "it used too much memory"
+    if last.startswith(("SyntaxError", "IndentationError", "TabError")):
+        # Python 3.13 prints the line above the message, not in it.
+        places = re.findall(rf'File "{re.escape(SNIPPET_NAME)}", line (\d+)', "\n".join(lines))
+        if places and f"line {places[-1]}" not in last:
+            return f"{last} (line {places[-1]})"
     return last or f"it stopped with exit status {returncode}"
