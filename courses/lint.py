@@ -6,42 +6,52 @@ be adapted to `LintItem` in a few lines. `lint_items(items)` runs every rule and
 `Finding`s in a fixed order (errors first, then by lesson, key and rule); `has_errors()`
 says whether anything must be fixed before publishing.
 
-Errors are flaws in one item or one lesson that a reviewer would always reject. Warnings are
-cues a test-wise learner can exploit, or patterns worth a second look; most are statistical,
-measured over a *bank*: one lesson's items of one use (practice, test, challenge, diagram).
-Findings about a whole bank or course carry an empty `key`.
+Errors, which a reviewer would always reject: "all/none (or both/neither) of the above";
+two options that read the same; a hint or quick check that quotes the correct answer; a wrong
+option without its "why"; two near-identical stems in one lesson. Warnings, cues a test-wise
+learner can exploit: a correct option far longer or shorter than the others; in a *bank*
+(one lesson's items of one use), the correct option longest, shortest or at one position
+more often than chance, multiple-select answers always the longest options, absolute words
+marking the false statements, lopsided true/false answers; across the course, a distractor
+reused in many items, near-identical stems in two lessons, and a correct option that is the
+longest or shortest more or less often than chance. Findings about a bank carry an empty
+`key`, and findings about the course an empty `lesson` too.
 
 Thresholds, and why:
 - Text is compared after `normalise()`: case-folded, whitespace collapsed, Markdown markers
-  and prose punctuation (`.,;:!?'"()[]*_~`, backticks, dashes) removed where they sit next to
-  a space or the end of the text. Punctuation inside a token is kept, so `0.88`, `f(x`,
-  `don't` and operators such as `<` and `>` still tell options apart.
-- A hint or quick check "gives away" a correct answer when it contains the answer's words in
-  order, and the answer has at least 3 words (`MIN_REVEAL_WORDS`). Shorter answers ("True",
-  "No", "0.88 True", "p95 latency") name terms and numbers a hint may mention for good reasons.
+  and prose punctuation (`.,;:!?'"()[]*_~`, backticks, dashes) dropped where they touch a
+  space or an end. Punctuation inside a token stays, so `0.88`, `don't` and operators such
+  as `<` and `>` still tell options apart.
+- A hint or quick check quotes an answer when it contains the answer's words in order and
+  the answer has at least 3 words (`MIN_REVEAL_WORDS`): shorter answers ("True", "No",
+  "0.88 True", "p95 latency") are terms and numbers a hint may name for good reasons. The
+  site shows the quick check only with the answer, but one that repeats the answer checks
+  nothing, and other systems may show it earlier.
 - Near-duplicate stems: prompt plus code, compared as word sequences with difflib's ratio.
-  Within a lesson, 0.8 or more (`STEM_SIMILARITY`) is an error: the two stems are one text
-  lightly edited. Across lessons, 0.6 or more (`STEM_SIMILARITY_ACROSS`) is a warning: the
-  same question retold with other numbers scores about 0.65 (the shipped course has such a
-  pair on reading p95 latency), while distinct questions stay under 0.5.
-- Length cue in one item: the correct option is at least 1.5 times as long as the next
-  longest option, or the next shortest is at least 1.5 times as long as the correct one
-  (`LENGTH_MARGIN`). Items whose options are all under 20 characters (`MIN_CUE_LENGTH`) are
-  skipped: numbers, single terms and code fragments differ in length without meaning.
+  Within a lesson, 0.8 (`STEM_SIMILARITY`) is an error: one text lightly edited. Across
+  lessons, 0.6 (`STEM_SIMILARITY_ACROSS`) is a warning: one question retold with other
+  numbers scores about 0.65, while distinct questions on related scenarios stay under 0.5.
+- Length cue in one item: the correct option is at least 1.5 times (`LENGTH_MARGIN`) as long
+  as the next longest, or the next shortest at least 1.5 times as long as it. Items whose
+  options are all under 20 characters (`MIN_CUE_LENGTH`) are skipped: numbers, terms and
+  code fragments differ in length without meaning.
 - Bank cues (correct option longest, shortest, or at one authored position): the count is
-  tested against chance, 1/number-of-options per item, with the exact tail probability of a
-  sum of such trials (Poisson binomial); p < 0.05 (`SIGNIFICANCE`) is a warning. Positions
-  are tested one by one, without a correction for testing several. The site shuffles
-  options, so position only matters when items are exported to another system.
+  tested against chance, 1/number-of-options per item, with the exact tail probability of
+  such a sum of trials (Poisson binomial); p < 0.05 (`SIGNIFICANCE`) warns. Each position is
+  tested on its own, with no correction for testing several. The site shuffles options, so
+  position only matters when items are exported to another system.
+- The same test runs over the whole course in both directions, because the fix for "the
+  longest option is right" is easily overdone into "the longest option is never right",
+  which lets learners rule an option out just as well.
 - Multiple select: in a bank of at least 3 such items, the correct options are the longest
   ones in every item.
-- True/false absolutes ("always", "never", "only", …): warn when at least 2 false statements
-  use one and the share of false statements using one exceeds the share of true statements
-  by 0.5 or more; a learner who marks every absolute "false" then scores above chance.
-- True/false balance: two-sided binomial test against 50 %, p < 0.05. A bank needs at least
-  6 statements, all one way, before this can fire; smaller imbalances are plausibly chance.
-- A distractor reused word for word in 3 or more items across the course is filler, not a
-  misconception. Diagram quizzes are exempt: their options are the diagram's boxes by design.
+- True/false absolutes ("always", "never", "only", "must", …): at least 2 false statements
+  use one, and the share of false statements using one exceeds that of true ones by 0.5 or
+  more; "mark every absolute false" then beats chance.
+- True/false balance: two-sided binomial test against 50 %, p < 0.05. A bank needs 6
+  statements, all one way, before it can fire; smaller imbalances are plausibly chance.
+- A wrong option reused word for word in 3 or more items is filler, not a misconception.
+  Diagram quizzes are exempt: their options are the diagram's boxes by design.
 """
 
 import re
@@ -94,7 +104,8 @@ class Finding:
     message: str
 
     def __str__(self):
-        return f"{self.level}: {self.lesson}/{self.key} [{self.rule}] {self.message}"
+        where = "/".join(part for part in (self.lesson, self.key) if part) or "course"
+        return f"{self.level}: {where} [{self.rule}] {self.message}"
 
 
 def error(item: LintItem, rule: str, message: str) -> Finding:
@@ -238,38 +249,47 @@ def duplicate_stems(items: Sequence[LintItem], across_lessons: bool = False) -> 
                 yield error(a, "duplicate-stem", message)
 
 
-def bank_length_and_position(bank: Sequence[LintItem]) -> Iterator[Finding]:
-    items = [i for i in choice_items(bank, "single") if sum(o.correct for o in i.options) == 1]
-    if not items:
-        return
-    lesson, use = items[0].lesson, items[0].use
-    chances = [1 / len(i.options) for i in items]
-    lengths = [[len(normalise(o.text)) for o in i.options] for i in items]
-    picks = [next(n for n, o in enumerate(i.options) if o.correct) for i in items]
-    for side, pick_extreme in (("longest", max), ("shortest", min)):
-        hits = sum(
-            ls[pick] == pick_extreme(ls) and ls.count(ls[pick]) == 1
-            for ls, pick in zip(lengths, picks, strict=True)
+def one_answer_items(bank: Sequence[LintItem]) -> list[LintItem]:
+    return [i for i in choice_items(bank, "single") if sum(o.correct for o in i.options) == 1]
+
+
+def correct_index(item: LintItem) -> int:
+    return next(n for n, option in enumerate(item.options) if option.correct)
+
+
+def correct_is_extreme(item: LintItem, extreme: Callable[[list[int]], int]) -> bool:
+    """Whether the correct option alone is the longest (max) or the shortest (min)."""
+    lengths = [len(normalise(o.text)) for o in item.options]
+    mine = lengths[correct_index(item)]
+    return mine == extreme(lengths) and lengths.count(mine) == 1
+
+
+def bank_cue(items, rule: str, what: str, hits: int, chances: list[float], note: str = ""):
+    p = tail_probability(chances, hits)
+    if p < SIGNIFICANCE:
+        message = (
+            f"In the {items[0].use} bank the correct option {what} in {hits} of {len(items)} "
+            f"single-choice items (chance ≈ {sum(chances):.1f}, p = {p:.2g}).{note}"
         )
-        p = tail_probability(chances, hits)
-        if p < SIGNIFICANCE:
-            message = (
-                f"In the {use} bank the correct option is the {side} in {hits} of "
-                f"{len(items)} single-choice items (chance ≈ {sum(chances):.1f}, p = {p:.3f})."
-            )
-            yield warning(lesson, "", f"bank-correct-{side}", message)
-    for position in range(max(len(i.options) for i in items)):
+        yield warning(items[0].lesson, "", rule, message)
+
+
+def bank_correct_length(bank: Sequence[LintItem]) -> Iterator[Finding]:
+    items = one_answer_items(bank)
+    chances = [1 / len(i.options) for i in items]
+    for side, extreme in (("longest", max), ("shortest", min)):
+        hits = sum(correct_is_extreme(i, extreme) for i in items)
+        yield from bank_cue(items, f"bank-correct-{side}", f"is the {side}", hits, chances)
+
+
+def bank_correct_position(bank: Sequence[LintItem]) -> Iterator[Finding]:
+    items = one_answer_items(bank)
+    note = " The site shuffles options, so this matters only for exports to other systems."
+    for position in range(max((len(i.options) for i in items), default=0)):
         chances = [1 / len(i.options) if len(i.options) > position else 0.0 for i in items]
-        hits = picks.count(position)
-        p = tail_probability(chances, hits)
-        if p < SIGNIFICANCE:
-            message = (
-                f"In the {use} bank the correct option is authored at position "
-                f"{position + 1} in {hits} of {len(items)} single-choice items (chance ≈ "
-                f"{sum(chances):.1f}, p = {p:.3f}). The site shuffles options, so this "
-                "matters only for exports to other systems."
-            )
-            yield warning(lesson, "", "bank-correct-position", message)
+        hits = sum(correct_index(i) == position for i in items)
+        what = f"is authored at position {position + 1}"
+        yield from bank_cue(items, "bank-correct-position", what, hits, chances, note)
 
 
 def multiple_longest_are_correct(bank: Sequence[LintItem]) -> Iterator[Finding]:
@@ -296,19 +316,19 @@ def true_false_statements(bank: Sequence[LintItem]) -> list[tuple[LintItem, bool
 
 def true_false_absolutes(bank: Sequence[LintItem]) -> Iterator[Finding]:
     statements = true_false_statements(bank)
-    uses = {True: [], False: []}
+    absolute_in: dict[bool, list[bool]] = {True: [], False: []}
     for item, answer in statements:
-        uses[answer].append(bool(_ABSOLUTE.search(normalise(item.prompt))))
-    false_hits = sum(uses[False])
-    if false_hits < MIN_ABSOLUTE_FALSE:
+        absolute_in[answer].append(bool(_ABSOLUTE.search(normalise(item.prompt))))
+    trues, falses = absolute_in[True], absolute_in[False]
+    if sum(falses) < MIN_ABSOLUTE_FALSE:
         return
-    share_true = sum(uses[True]) / len(uses[True]) if uses[True] else 0.0
-    if false_hits / len(uses[False]) - share_true >= ABSOLUTE_SHARE_GAP:
+    share_true = sum(trues) / len(trues) if trues else 0.0
+    if sum(falses) / len(falses) - share_true >= ABSOLUTE_SHARE_GAP:
         item = statements[0][0]
         message = (
-            f"In the {item.use} bank {false_hits} of {len(uses[False])} false statements use an "
-            f"absolute word (always, never, only…) against {sum(uses[True])} of "
-            f"{len(uses[True])} true ones: “absolute means false” works as a rule."
+            f"In the {item.use} bank {sum(falses)} of {len(falses)} false statements use an "
+            f"absolute word (always, never, only…) against {sum(trues)} of {len(trues)} "
+            "true ones: “absolute means false” works as a rule."
         )
         yield warning(item.lesson, "", "true-false-absolutes", message)
 
@@ -319,13 +339,12 @@ def true_false_balance(bank: Sequence[LintItem]) -> Iterator[Finding]:
     size = len(statements)
     if not size:
         return
-    lower, upper = min(trues, size - trues), max(trues, size - trues)
-    p = min(1.0, 2 * tail_probability([0.5] * size, upper))
-    if p < SIGNIFICANCE and lower < upper:
+    p = min(1.0, 2 * tail_probability([0.5] * size, max(trues, size - trues)))
+    if p < SIGNIFICANCE:
         item = statements[0][0]
         message = (
             f"In the {item.use} bank {trues} of {size} true/false statements are true "
-            f"(two-sided binomial p = {p:.3f}); guessing the majority answer pays."
+            f"(two-sided binomial p = {p:.2g}); guessing the majority answer pays."
         )
         yield warning(item.lesson, "", "true-false-balance", message)
 
@@ -349,6 +368,22 @@ def reused_distractors(items: Sequence[LintItem]) -> Iterator[Finding]:
             yield warning(lesson, key, "reused-distractor", message)
 
 
+def course_correct_length(items: Sequence[LintItem]) -> Iterator[Finding]:
+    items = one_answer_items(items)
+    chances = [1 / len(i.options) for i in items]
+    for side, extreme in (("longest", max), ("shortest", min)):
+        hits = sum(correct_is_extreme(i, extreme) for i in items)
+        more, fewer = tail_probability(chances, hits), 1 - tail_probability(chances, hits + 1)
+        if min(more, fewer) < SIGNIFICANCE:
+            how, act = ("more", "pick") if more < fewer else ("less", "rule out")
+            message = (
+                f"Across the course the correct option is the {side} in {hits} of {len(items)} "
+                f"single-choice items, {how} often than chance (≈ {sum(chances):.1f}, "
+                f"p = {min(more, fewer):.2g}): learners can {act} the {side} option."
+            )
+            yield warning("", "", f"course-correct-{side}", message)
+
+
 def duplicate_stems_across_lessons(items: Sequence[LintItem]) -> Iterator[Finding]:
     return duplicate_stems(items, across_lessons=True)
 
@@ -366,12 +401,17 @@ ITEM_RULES: tuple[Callable[[LintItem], Iterable[Finding]], ...] = (
 )
 LESSON_RULES: tuple[Rule, ...] = (duplicate_stems,)
 BANK_RULES: tuple[Rule, ...] = (
-    bank_length_and_position,
+    bank_correct_length,
+    bank_correct_position,
     multiple_longest_are_correct,
     true_false_absolutes,
     true_false_balance,
 )
-COURSE_RULES: tuple[Rule, ...] = (reused_distractors, duplicate_stems_across_lessons)
+COURSE_RULES: tuple[Rule, ...] = (
+    reused_distractors,
+    duplicate_stems_across_lessons,
+    course_correct_length,
+)
 
 
 def group_by(items: Sequence[LintItem], key: Callable[[LintItem], tuple]) -> list[list[LintItem]]:

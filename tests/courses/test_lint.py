@@ -304,6 +304,15 @@ def test_near_duplicate_stems_across_lessons_are_a_warning_not_an_error():
     assert found([a, other], "duplicate-stem-across-lessons") == []
 
 
+def test_a_course_whose_longest_option_is_rarely_or_usually_right_is_a_warning():
+    (never,) = found(bank([0, 1, 2, 3] * 3), "course-correct-longest")
+    assert (never.lesson, never.key) == ("", "")
+    assert "0 of 12" in never.message and "less often" in never.message
+    (always,) = found(bank([0, 1, 2, 3], lengths="long"), "course-correct-longest")
+    assert "more often" in always.message
+    assert found(bank([0, 1, 2, 3]), "course-correct-longest") == []
+
+
 # ---------------------------------------------------------------- entry point
 
 
