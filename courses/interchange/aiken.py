@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .items import AikenError, ParsedOption, ParsedQuestion, ParseResult, Skipped, WriteResult
-from .keys import key_from_prompt, unique_key
+from .keys import KeyRegistry, key_from_prompt
 from .markup import plain_to_markdown, split_code, with_code
 from .source import MAX_PROBLEMS, MAX_QUESTIONS, decode
 
@@ -57,27 +57,29 @@ class _Reader:
         self.source, self.plain = source, plain
         self.result = ParseResult()
         self.draft: _Draft | None = None
-        self.keys: set[str] = set()
+        self.keys = KeyRegistry()
 
     def error(self, line: int, message: str):
         self.result.errors.append(AikenError(line, message, self.source))
+        if len(self.result.errors) == MAX_PROBLEMS:
+            self.result.errors.append(
+                AikenError(line, f"more than {MAX_PROBLEMS} problems; stopped", self.source)
+            )
+            raise _Stop
 
     def read(self, text: str) -> ParseResult:
         try:
             for number, line in enumerate(text.split("\n"), 1):
                 self.read_line(number, line.rstrip())
+            if self.draft and self.draft.options:
+                self.missing_answer()
+            elif self.draft:
+                self.error(self.draft.line, "a question with no options (A. …) and no ANSWER:")
         except _Stop:
-            return self.result
-        if self.draft and self.draft.options:
-            self.missing_answer()
-        elif self.draft:
-            self.error(self.draft.line, "a question with no options (A. …) and no ANSWER: line")
+            pass
         return self.result
 
     def start_question(self, number: int) -> _Draft:
-        if len(self.result.errors) >= MAX_PROBLEMS:
-            self.error(number, f"more than {MAX_PROBLEMS} problems; stopped")
-            raise _Stop
         if len(self.result.questions) >= MAX_QUESTIONS:
             self.error(number, f"more than {MAX_QUESTIONS} questions; split the file")
             raise _Stop
@@ -94,9 +96,10 @@ class _Reader:
                 self.finish(number, answer.group(1).strip())
             elif option:
                 self.add_option(number, option.group(1), option.group(2).strip())
-            elif stripped:
+            else:  # a blank line or question text: this question ended without its answer
                 self.missing_answer()
-                self.read_line(number, line)
+                if stripped:
+                    self.read_line(number, line)
         elif answer:
             self.error(number, "an ANSWER: line with no options before it (A. …)")
             self.draft = None
@@ -124,6 +127,8 @@ class _Reader:
 
     def finish(self, number: int, letter: str):
         draft, self.draft = self.draft, None
+        if draft.refused:
+            return
         if len(draft.options) < 2:
             self.error(draft.line, "a question needs at least two options")
             return
@@ -134,15 +139,14 @@ class _Reader:
             letters = ", ".join(draft.options)
             self.error(number, f"ANSWER: {letter} names no option (the options are {letters})")
             return
-        if not draft.refused:
-            self.result.questions.append(self.question(draft, letter))
+        self.result.questions.append(self.question(draft, letter))
 
     def question(self, draft: _Draft, letter: str) -> ParsedQuestion:
         stem, code = split_code("\n".join(draft.stem).strip())
         convert = plain_to_markdown if self.plain else str
         prompt = convert(stem)
         return ParsedQuestion(
-            key=unique_key(key_from_prompt(prompt), self.keys),
+            key=self.keys.claim(key_from_prompt(prompt)),
             kind="single",
             prompt=prompt,
             code=code,

@@ -45,12 +45,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .items import TEXT_FORMATS, GiftError, ParsedOption, ParsedQuestion, ParseResult, Skipped
-from .keys import key_from_prompt, slugify_key, unique_key
+from .keys import KeyRegistry, key_from_prompt, slugify_key
 from .markup import plain_to_markdown, split_code, with_code
 from .source import MAX_PROBLEMS, MAX_QUESTIONS, decode
 
 MAX_NAME_LENGTH = 255
-MAX_ANSWER_TOKENS = 2000
+MAX_TOKENS = 10_000  # a real question has a few hundred at most
 
 # Text (with its escapes) | a run of '#' | a symbol. Possessive quantifiers and alternatives
 # that start with different characters: no input can make the engine backtrack.
@@ -188,7 +188,9 @@ def _scan(block: _Block) -> _Scanned:
     scanned = _Scanned()
     state = "start"
     name: list[str] = []
-    for token in _tokens(block):
+    for count, token in enumerate(_tokens(block)):
+        if count > MAX_TOKENS:
+            raise _Malformed(block.first_line, "the question is too long or too complex to read")
         if state == "start":
             state = "stem"
             if token.kind == "::":
@@ -220,8 +222,6 @@ def _scan(block: _Block) -> _Scanned:
                 state = "after"
             else:
                 scanned.answers.append(token)
-                if len(scanned.answers) > MAX_ANSWER_TOKENS:
-                    raise _Malformed(scanned.brace_line, "the answers are too long")
         elif token.value.strip():
             raise _Skip(
                 block.first_line,
@@ -508,10 +508,10 @@ def _assign_keys(result: ParseResult, source: str):
             kept.append(question)
             continue
         result.errors.append(GiftError(question.line, message, source))
-    used = set(taken)
+    keys = KeyRegistry(taken)
     for question in kept:
         if not question.key:
-            question.key = unique_key(key_from_prompt(question.prompt), used)
+            question.key = keys.claim(key_from_prompt(question.prompt))
     result.questions = kept
 
 

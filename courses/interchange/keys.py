@@ -8,6 +8,7 @@ words, made unique within the file.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 KEY_MAX_LENGTH = 50  # the site's SlugField length
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -30,12 +31,20 @@ def key_from_prompt(prompt: str) -> str:
     return slugify_key(" ".join(words[:_PROMPT_WORDS])) or "question"
 
 
-def unique_key(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`… whichever is free; the result is added to `taken`."""
-    key, number = base, 1
-    while key in taken:
-        number += 1
-        suffix = f"-{number}"
-        key = base[: KEY_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
-    taken.add(key)
-    return key
+class KeyRegistry:
+    """Hands out keys unique within one file: `base`, then `base-2`, `base-3`…"""
+
+    def __init__(self, taken: Iterable[str] = ()):
+        self.taken = set(taken)
+        self.next_number: dict[str, int] = {}  # so 2,000 equal prompts stay linear
+
+    def claim(self, base: str) -> str:
+        number = self.next_number.get(base, 1)
+        key = base
+        while key in self.taken:
+            number += 1
+            suffix = f"-{number}"
+            key = base[: KEY_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        self.next_number[base] = number
+        self.taken.add(key)
+        return key
