@@ -104,7 +104,7 @@ class _Reader:
             self.error(number, "an ANSWER: line with no options before it (A. …)")
             self.draft = None
         elif option:
-            if draft is None or not "".join(draft.stem).strip():
+            if draft is None:
                 self.error(number, "an option with no question before it")
                 self.start_question(number).refused = True  # read on to its ANSWER: line
             self.add_option(number, option.group(1), option.group(2).strip())
