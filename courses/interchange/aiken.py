@@ -33,6 +33,7 @@ from .keys import KeyRegistry, key_from_prompt
 from .markup import plain_to_markdown, split_code, with_code
 from .source import MAX_PROBLEMS, MAX_QUESTIONS, decode
 
+MAX_STEM_LINES = 500
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _OPTION = re.compile(r"([A-Z])[.)][ \t]+(\S.*)")
 _ANSWER = re.compile(r"ANSWER\s*:\s*(.*)")
@@ -88,8 +89,9 @@ class _Reader:
 
     def read_line(self, number: int, line: str):
         stripped = line.strip()
-        option = _OPTION.fullmatch(stripped)
-        answer = _ANSWER.fullmatch(stripped)
+        # Cheap checks first: most lines are question text.
+        option = _OPTION.fullmatch(stripped) if stripped[1:2] in (".", ")") else None
+        answer = _ANSWER.fullmatch(stripped) if stripped.startswith("ANSWER") else None
         draft = self.draft
         if draft and draft.options:
             if answer:
@@ -111,7 +113,11 @@ class _Reader:
         elif stripped or draft:
             if draft is None:
                 draft = self.start_question(number)
-            draft.stem.append(line)
+            if len(draft.stem) < MAX_STEM_LINES:
+                draft.stem.append(line)
+            elif not draft.refused:
+                draft.refused = True
+                self.error(draft.line, f"a question over {MAX_STEM_LINES} lines with no options")
 
     def add_option(self, number: int, letter: str, text: str):
         options = self.draft.options

@@ -33,7 +33,7 @@ other short answers, missing-word questions (text after the closing brace), desc
 Errors (a `GiftError` with the line): an unclosed or stray brace, a brace inside the
 answers, a weight that is not a number from -100 to 100, a choice with no correct answer or
 fewer than two answers, an empty answer, a `::name` not closed, an unusable or repeated
-name, a file over 2 MB or with more than 2,000 questions (see `source`).
+name, a file over 2 MB or 100,000 lines, or with more than 2,000 questions (see `source`).
 
 Reading is one pass of a small tokenizer (one regular expression without nested
 backtracking) feeding a state machine per question, so time grows linearly with the input.

@@ -1,4 +1,5 @@
-"""What every reader accepts as input: UTF-8 text of at most `MAX_BYTES`, no NUL bytes.
+"""What every reader accepts as input: UTF-8 text of at most `MAX_BYTES` and `MAX_LINES`,
+with no NUL character.
 
 Uploaded bytes and already-decoded strings are both accepted; line endings are normalised
 to "\\n" and a byte-order mark is dropped. A refusal names the line where it is known.
@@ -7,6 +8,7 @@ to "\\n" and a byte-order mark is dropped. A refusal names the line where it is 
 from .items import FormatError
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_LINES = 100_000  # 2,000 questions of ten lines each, five times over
 MAX_QUESTIONS = 2000
 MAX_PROBLEMS = 100  # errors and skips; past this the file is clearly not in the format
 
@@ -25,6 +27,8 @@ def decode(data: str | bytes, source: str, error: type[FormatError]) -> str | Fo
             line = data[: problem.start].count(b"\n") + 1
             return error(line, "the file is not UTF-8 text", source)
     text = data.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if text.count("\n") >= MAX_LINES:
+        return error(MAX_LINES + 1, f"the file has more than {MAX_LINES:,} lines", source)
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
