@@ -3,7 +3,7 @@
 Each function returns a list (or dict) of plain-language problems; empty means valid.
 """
 
-from .codecheck import CodeCheckError, run_snippet
+from .sandbox import SandboxError, SandboxUnavailable, run_snippet
 
 
 def normalise_output(text: str) -> str:
@@ -47,10 +47,13 @@ def check_options(kind: str, correct_flags: list[bool]) -> str | None:
 
 
 def check_code_output(code: str, expected_output: str) -> str | None:
-    """Run the snippet in a sandboxed subprocess; return a problem if it prints otherwise."""
+    """Run the snippet in the sandbox (see courses.sandbox); return a problem if it prints
+    something else, fails, or cannot be checked on this machine."""
     try:
         printed = run_snippet(code)
-    except CodeCheckError as error:
+    except SandboxUnavailable as error:
+        return f"The code could not be checked: {error}"
+    except SandboxError as error:
         return f"The code does not run: {error}"
     if normalise_output(printed) != normalise_output(expected_output):
         return f"The code prints {printed!r}, not the expected output {expected_output!r}."

@@ -205,10 +205,10 @@ def assert_refused(tmp_path, filename: str, text: str, line: int | None, message
         ("questions.yaml", question("q1"), 1, "the test bank has 1 questions"),
         ("questions.yaml", code_question("c1", "print(1 + 1)", "3"), 1, "prints '2\\n', not the expected output"),
         ("questions.yaml", code_question("c1", "print(1)", ""), 7, "'answer' must not be empty"),
-        ("questions.yaml", code_question("c1", "import socket; socket.create_connection(('127.0.0.1', 9))", "x"), 1, "not allowed in lesson code"),
-        ("questions.yaml", code_question("c1", "open('/tmp/pw-x', 'w').write('x')", "x"), 1, "writing files is not allowed"),
-        ("questions.yaml", code_question("c1", "while True: pass", "x"), 1, "too much time"),
-        ("questions.yaml", code_question("c1", "import os; os.open('/tmp/pw-y', os.O_WRONLY | os.O_CREAT)", "x"), 1, "writing files is not allowed"),
+        ("questions.yaml", code_question("c1", "import socket; socket.create_connection(('127.0.0.1', 9))", "x"), 1, "The code does not run"),
+        ("questions.yaml", code_question("c1", "open('/tmp/pw-x', 'w').write('x')", "x"), 1, "The code does not run"),
+        ("questions.yaml", code_question("c1", "while True: pass", "x"), 1, "ran for more than"),
+        ("questions.yaml", code_question("c1", "import os; os.open('/tmp/pw-y', os.O_WRONLY | os.O_CREAT)", "x"), 1, "The code does not run"),
     ],
 )  # fmt: skip
 def test_malformed_or_hostile_files_are_refused_whole(tmp_path, filename, text, line, message):
