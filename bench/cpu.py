@@ -1,9 +1,6 @@
-"""Where the machine's CPU went during a measurement: gunicorn, wrk, or other processes.
-On a shared 2-core machine a busy neighbour halves the server's throughput, and ratios
-measured a few seconds apart stop being comparable; this makes that visible.
-
-Linux only (reads /proc); elsewhere every figure is None and nothing breaks.
-"""
+"""Where the CPU went during a load: gunicorn, wrk, or other processes. On a shared 2-core
+machine a busy neighbour halves the server's throughput; this makes that visible. Linux
+only (reads /proc); elsewhere every figure is None and nothing breaks."""
 
 import os
 import resource
@@ -53,14 +50,11 @@ def _server_seconds(master: int) -> float:
     return ticks / TICKS
 
 
-def _client_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def snapshot(server_pid: int) -> tuple[float, ...] | None:
+    wrk = resource.getrusage(resource.RUSAGE_CHILDREN)  # our finished children: wrk
     try:
-        return time.monotonic(), _system_busy(), _server_seconds(server_pid), _client_seconds()
+        return (time.monotonic(), _system_busy(), _server_seconds(server_pid),
+                wrk.ru_utime + wrk.ru_stime)  # fmt: skip
     except (OSError, ValueError, IndexError):
         return None
 

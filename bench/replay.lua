@@ -1,15 +1,11 @@
 -- The wrk script of `make bench`: replays requests prepared by bench/guests.py.
--- Arguments after `--`: FILE MODE EXPECT THREADS
---   FILE    one request a line: METHOD \t PATH \t COOKIE \t BODY (BODY urlencoded or
---           empty); wrk's -H headers (e.g. HX-Request) go with every request.
---   MODE    "cycle" goes round the lines until wrk stops (pages, one session a line);
---           "once" sends each line once (an answer form is valid once), then leaves the
---           connection idle until wrk stops.
---   EXPECT  the status every response must have; any other is counted as bad.
---   THREADS wrk's -t: thread i takes lines i, i + THREADS, ..., so no line is sent twice.
--- The rate is taken from the first request sent to the last response received, not over
--- wrk's whole duration, which may end with idle connections. done() prints one line,
--- "BENCH {json}", for bench/run.py.
+-- Arguments after `--`: FILE MODE EXPECT THREADS. FILE has one request a line, METHOD \t
+-- PATH \t COOKIE \t BODY (urlencoded or empty); wrk's -H headers go with each. MODE "cycle"
+-- goes round the lines until wrk stops (pages, one session a line); "once" sends each line
+-- once (an answer form is valid once), then leaves the connection idle. EXPECT is the
+-- status every response must have. Thread i of THREADS takes lines i, i + THREADS, ...
+-- The rate runs from the first request to the last response, not over wrk's duration,
+-- which may end with idle connections. done() prints "BENCH {json}" for bench/run.py.
 local ffi = require("ffi")
 ffi.cdef([[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -34,19 +30,14 @@ local requests, expected = {}, 200
 
 local function prepared(line)
   local method, path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$")
-  local headers = {}
+  local headers = { Cookie = cookie ~= "" and cookie or nil }
   for name, value in pairs(wrk.headers) do
     headers[name] = value
   end
-  if cookie ~= "" then
-    headers["Cookie"] = cookie
-  end
-  if body == "" then
-    body = nil
-  else
+  if body ~= "" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
   end
-  return wrk.format(method, path, headers, body)
+  return wrk.format(method, path, headers, body ~= "" and body or nil)
 end
 
 function init(args)
@@ -60,19 +51,16 @@ function init(args)
     n = n + 1
   end
   if args[2] == "once" then
-    local reserved = 0
-    -- wrk asks delay() before each request of a connection: no wait while lines are
-    -- left, then an hour, longer than any run.
+    local reserved = 0 -- wrk asks delay() before each request: none while lines are left
     delay = function()
-      if reserved < #requests then
-        reserved = reserved + 1
-        return 0
-      end
-      return 3600000
+      reserved = reserved + 1
+      return reserved <= #requests and 0 or 3600000
     end
   end
 end
 
+-- wrk also calls request() once before the run on thread 0, to check it: the line it took
+-- comes round again last.
 function request()
   sent = sent + 1
   started = started or now()

@@ -1,29 +1,17 @@
 """Load-test Patternwise with wrk under gunicorn, against a bare Django view in the same run.
 
-`make bench` runs this as `.venv/bin/python bench/run.py`. In one run it:
+`make bench` runs `.venv/bin/python bench/run.py`. It prepares an isolated site (bench/
+stack.py: a temporary SQLite database, or BENCH_DATABASE_URL and BENCH_REDIS_URL, migrated
+and imported), starts gunicorn (2 sync workers, DEBUG off) on a free loopback port, prepares
+guests over HTTP (bench/guests.py, untimed), then loads with wrk and bench/replay.lua, one
+load after the other: the bare view /ping/, the catalogue, the lesson page for a new
+visitor, the lesson page and /me/ for guests with history, the question page, and answer
+POSTs alone, without htmx (303) and with `HX-Request: true` (200). It prints requests/s,
+p50/p90/p99 latency, the ratios to /ping/ next to their budgets, and the CPU used by
+gunicorn, wrk and other processes. Only ratios from the same run mean anything.
 
-1. prepares an isolated site in a temporary directory: a fresh SQLite database, migrated
-   and loaded with `import_content`, and static files collected (BENCH_DATABASE_URL and
-   BENCH_REDIS_URL, if set, are used instead, e.g. PostgreSQL and Redis: that database is
-   migrated and imported into, and keeps the guests and tests of the run);
-2. starts gunicorn with 2 sync workers (DEBUG off) on a free port of 127.0.0.1 and waits
-   for /healthz/;
-3. prepares guest visitors over HTTP (bench/guests.py), not timed: --history guests who
-   finished a test of the lesson, and --guests guests with a test open in every lesson;
-4. loads with wrk and bench/replay.lua, one after the other, --connections connections
-   each: the bare view /ping/, the catalogue, the lesson page for a new visitor, the lesson
-   page and the dashboard /me/ for a guest with history, the question page, for
-   --duration seconds each; then answer POSTs alone, one per open test (each answer form
-   is valid once), without htmx (each must answer 303) and, after a GET of every test's
-   next question, with `HX-Request: true` (each must answer 200 with the card fragment),
-   for at most --answer-duration seconds each;
-5. prints requests/s and p50/p90/p99 latency for each, the ratios to the bare view next to
-   the throughput budgets, failed requests and server errors, and the CPU used by gunicorn,
-   wrk and other processes (on a shared 2-core machine a busy neighbour skews everything).
-
-Only ratios measured in the same run mean anything. The exit status is 1 if a request got
-an unexpected status or no response, or the server logged an error; 2 if the site could not
-be prepared; a ratio below its budget is reported, not enforced.
+Exit status: 1 if a request got an unexpected status or no response or the server logged
+an error, 2 if the site could not be prepared; a ratio below its budget is only reported.
 """
 
 import argparse

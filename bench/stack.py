@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,12 +77,10 @@ def bench_env(root: Path, tmp: Path) -> dict[str, str]:
     return env
 
 
-def describe_url(url: str, fallback: str) -> str:
-    """The scheme and host of a service URL, without credentials."""
-    if not url:
-        return fallback
-    parts = urlsplit(url)
-    return f"{parts.scheme} on {parts.hostname or 'a local socket'}"
+def describe(variable: str, fallback: str) -> str:
+    """The scheme and host of a service URL from the environment, without credentials."""
+    parts = urlsplit(os.environ.get(variable, ""))
+    return f"{parts.scheme} on {parts.hostname or 'a local socket'}" if parts.scheme else fallback
 
 
 def manage(root: Path, env: dict[str, str], *args: str) -> None:
@@ -95,28 +92,21 @@ def manage(root: Path, env: dict[str, str], *args: str) -> None:
         raise SetupError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
-def healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/healthz/", timeout=2) as reply:  # noqa: S310 - loopback
-            return reply.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
 def wait_until_healthy(process: subprocess.Popen, port: int, log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SetupError(f"gunicorn exited ({process.returncode}):\n{log_path.read_text()}")
-        if healthy(port):
-            return
-        time.sleep(0.2)
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz/", timeout=2) as reply:  # noqa: S310
+                if reply.status == 200:
+                    return
+        except OSError:  # not listening yet, or not answering 200
+            time.sleep(0.2)
     raise SetupError(f"/healthz/ did not answer 200 in {START_TIMEOUT} s:\n{log_path.read_text()}")
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
     process.terminate()  # SIGTERM: gunicorn's graceful shutdown, workers included
     try:
         process.wait(timeout=STOP_TIMEOUT)
@@ -126,46 +116,34 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(
-    root: Path, env: dict[str, str], log_path: Path, workers: int
-) -> Iterator[tuple[int, int]]:
-    """Serve the site on a free loopback port; yields (port, master pid), always stops it."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--chdir", str(root), "--bind", f"{HOST}:{port}",
-        "--workers", str(workers), "--worker-class", "sync",
-        "--timeout", "30", "--graceful-timeout", "5",
-        "--log-level", "warning", "--no-control-socket",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and gunicorn
-            command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_until_healthy(process, port, log_path)
-        yield port, process.pid
-    finally:
-        stop(process)
-
-
-@contextmanager
 def running_site(root: Path, workers: int = 2) -> Iterator[Site]:
-    """Prepare an isolated database and static files, then serve them with gunicorn."""
+    """Prepare an isolated database and static files, then serve them with gunicorn on a
+    free loopback port; gunicorn is always stopped and the temporary files removed."""
     tmp = Path(tempfile.mkdtemp(prefix="patternwise-bench-"))
-    log_path = tmp / "gunicorn.log"
-    site = None
+    log_path, port, process, site = tmp / "gunicorn.log", free_port(), None, None
     try:
         env = bench_env(root, tmp)
         for command in (("migrate", "--noinput", "-v", "0"), ("import_content",),
                         ("collectstatic", "--noinput", "-v", "0")):  # fmt: skip
             manage(root, env, *command)
-        database = describe_url(os.environ.get("BENCH_DATABASE_URL", ""), "sqlite (temporary)")
-        cache = describe_url(os.environ.get("BENCH_REDIS_URL", ""), "local memory (per worker)")
-        with gunicorn(root, env, log_path, workers) as (port, pid):
-            site = Site(port, pid, workers, database, cache, tmp)
-            yield site
+        command = [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application", "--chdir", str(root),
+            "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "sync",
+            "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning",
+            "--no-control-socket",
+        ]  # fmt: skip
+        with log_path.open("w") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and gunicorn
+                command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_until_healthy(process, port, log_path)
+        database = describe("BENCH_DATABASE_URL", "sqlite (temporary)")
+        site = Site(port, process.pid, workers, database,
+                    describe("BENCH_REDIS_URL", "local memory (per worker)"), tmp)  # fmt: skip
+        yield site
     finally:
-        if site is not None and log_path.exists():
+        if process is not None and process.poll() is None:
+            stop(process)
+        if site is not None:
             site.log = log_path.read_text(errors="replace")
         shutil.rmtree(tmp, ignore_errors=True)
