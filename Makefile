@@ -42,8 +42,11 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup-dev ## Load-test the lesson page and a test attempt against a bare view under gunicorn.
-	$(PY) bench/run.py
+bench: setup-dev ## Load-test pages and answer POSTs with wrk against a bare view under gunicorn.
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk \
+		|| { apt-get update && apt-get install -y wrk; }
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles screenshots .pytest_cache

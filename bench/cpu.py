@@ -1,11 +1,9 @@
-"""Where the machine's CPU went during a measurement: gunicorn, the load generator, or other
-processes. On a shared 2-core machine a busy neighbour halves the server's throughput, and
-ratios measured a few seconds apart stop being comparable; this makes that visible.
-
-Linux only (reads /proc); elsewhere every figure is None and nothing breaks.
-"""
+"""Where the CPU went during a load: gunicorn, wrk, or other processes. On a shared 2-core
+machine a busy neighbour halves the server's throughput; this makes that visible. Linux
+only (reads /proc); elsewhere every figure is None and nothing breaks."""
 
 import os
+import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,18 +13,16 @@ TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass
-class Snapshot:
-    at: float  # time.monotonic()
-    busy: float  # CPU seconds all cores spent on anything but idle and I/O wait
-    server: float  # CPU seconds of the gunicorn master, its live and its reaped workers
-
-
-@dataclass
 class Usage:
-    """Average cores busy over an interval (1.0 = one core the whole time)."""
+    """CPU seconds over an interval of `seconds`."""
 
-    server: float
-    other: float  # neither gunicorn nor the load generator
+    seconds: float
+    server: float  # the gunicorn master and its workers
+    client: float  # wrk (our finished child processes)
+    other: float  # everything else that kept a core busy
+
+    def cores(self, cpu_seconds: float) -> float:
+        return cpu_seconds / self.seconds if self.seconds > 0 else 0.0
 
 
 def _system_busy() -> float:
@@ -35,61 +31,43 @@ def _system_busy() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / TICKS
 
 
-def _stat_fields(pid: int) -> list[str]:
+def _stat(pid: int) -> list[str]:
     """/proc/<pid>/stat from field 3 (state) on: the command name may contain spaces."""
     text = (PROC / str(pid) / "stat").read_text()
     return text[text.rindex(")") + 2 :].split()
 
 
-def _process_seconds(pid: int, *, reaped_children: bool) -> float:
-    fields = _stat_fields(pid)  # fields[11:15] = utime stime cutime cstime
-    ticks = int(fields[11]) + int(fields[12])
-    if reaped_children:
-        ticks += int(fields[13]) + int(fields[14])
+def _server_seconds(master: int) -> float:
+    """The master's CPU, its reaped workers' and its live workers'."""
+    fields = _stat(master)  # fields[11:15] = utime stime cutime cstime
+    ticks = sum(int(value) for value in fields[11:15])
+    for entry in PROC.iterdir():
+        try:
+            if entry.name.isdigit() and int((child := _stat(int(entry.name)))[1]) == master:
+                ticks += int(child[11]) + int(child[12])
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
     return ticks / TICKS
 
 
-def _children(pid: int) -> list[int]:
-    children = []
-    for entry in PROC.iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(_stat_fields(int(entry.name))[1]) == pid:
-                    children.append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue  # the process ended while we looked
-    return children
-
-
-def _server_seconds(master: int) -> float:
-    total = _process_seconds(master, reaped_children=True)
-    for child in _children(master):
-        try:
-            total += _process_seconds(child, reaped_children=False)
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
-def snapshot(server_pid: int) -> Snapshot | None:
+def snapshot(server_pid: int) -> tuple[float, ...] | None:
+    wrk = resource.getrusage(resource.RUSAGE_CHILDREN)  # our finished children: wrk
     try:
-        return Snapshot(time.monotonic(), _system_busy(), _server_seconds(server_pid))
+        return (time.monotonic(), _system_busy(), _server_seconds(server_pid),
+                wrk.ru_utime + wrk.ru_stime)  # fmt: skip
     except (OSError, ValueError, IndexError):
         return None
 
 
-def usage(before: Snapshot | None, after: Snapshot | None, client_cores: float) -> Usage | None:
-    """CPU use between two snapshots, given what the load generator itself used."""
-    if before is None or after is None or after.at <= before.at:
+def usage(before: tuple | None, after: tuple | None) -> Usage | None:
+    if before is None or after is None:
         return None
-    elapsed = after.at - before.at
-    server = (after.server - before.server) / elapsed
-    other = (after.busy - before.busy) / elapsed - server - client_cores
-    return Usage(server=server, other=max(0.0, other))
+    seconds, busy, server, client = (b - a for a, b in zip(before, after, strict=True))
+    return Usage(seconds, server, client, max(0.0, busy - server - client))
 
 
 def background(server_pid: int, seconds: float = 1.0) -> Usage | None:
     """CPU busy while nothing is being loaded: what other processes use."""
     before = snapshot(server_pid)
     time.sleep(seconds)
-    return usage(before, snapshot(server_pid), client_cores=0.0)
+    return usage(before, snapshot(server_pid))

@@ -1,171 +1,157 @@
-"""Load-test Patternwise under gunicorn and compare it with a bare Django view, same run.
+"""Load-test Patternwise with wrk under gunicorn, against a bare Django view in the same run.
 
-`make bench` runs this as `.venv/bin/python bench/run.py`. In one run it:
+`make bench` runs `.venv/bin/python bench/run.py`. It prepares an isolated site (bench/
+stack.py: a temporary SQLite database, or BENCH_DATABASE_URL and BENCH_REDIS_URL, migrated
+and imported), starts gunicorn (2 sync workers, DEBUG off) on a free loopback port, prepares
+guests over HTTP (bench/guests.py, untimed), then loads with wrk and bench/replay.lua, one
+load after the other: the bare view /ping/, the catalogue, the lesson page for a new
+visitor, the lesson page and /me/ for guests with history, the question page, and answer
+POSTs alone, without htmx (303) and with `HX-Request: true` (200). It prints requests/s,
+p50/p90/p99 latency, the ratios to /ping/ next to their budgets, and the CPU used by
+gunicorn, wrk and other processes. Only ratios from the same run mean anything.
 
-1. prepares an isolated site in a temporary directory: a fresh SQLite database, migrated
-   and loaded with `import_content`, and static files collected for the production storage
-   (DATABASE_URL and REDIS_URL, if set, are used instead, e.g. PostgreSQL and Redis: that
-   database is migrated and imported into, and keeps the learners and attempts of the run);
-2. starts gunicorn with 2 sync workers (DEBUG off) on a free port of 127.0.0.1 and waits
-   for /healthz/;
-3. loads the bare view /ping/, the catalogue / and the lesson page with wrk (or, without
-   wrk, a threaded Python client), one after the other for --duration seconds each;
-4. POST-only answers (bench/answers.py): untimed, --answer-sessions guest sessions each
-   start a test of every lesson and every answer is planned (token signed with the site's
-   SECRET_KEY, ~70% right); then --connections threads POST only those answers, each
-   expecting 303, for at most --answer-duration seconds. The answer POST budget applies
-   to this figure;
-5. the attempt flow (GET question + POST answer): --users virtual learners, each with its
-   own session, take the lesson's test through the no-JavaScript flow for
-   --attempt-duration seconds, timing every request: an end-to-end figure;
-6. prints requests/s and p50/p90/p99 latency for each, the ratios to the bare view next to
-   the budgets in QUALITY.md (lesson page >= 0.5, answer POST >= 0.25), and any failed
-   request or server error, with the CPU used by gunicorn, the load generator and other
-   processes (on a shared 2-core machine a busy neighbour skews everything).
-
-Only ratios measured in the same run mean anything: absolute figures vary from machine to
-machine and run to run. The exit status is 1 if a request failed or the server logged an
-error; a ratio below its budget is reported, not enforced.
+Exit status: 1 if a request got an unexpected status or no response or the server logged
+an error, 2 if the site could not be prepared; a ratio below its budget is only reported.
 """
 
 import argparse
+import json
+import shutil
 import signal
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
-import answers
-import attempts
 import cpu
-import httpclient
-import loadgen
+import guests
 import report
 import stack
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON = "production-readiness"
+SCRIPT = Path(__file__).with_name("replay.lua")
+LESSON = "production-readiness"  # the lesson page measured; the first lesson if it is gone
+THREADS = 2
+BARE, NEW_VISITOR, LEARNER = None, 0.5, 0.25  # budgets: throughput as a ratio to /ping/
 
 
-class Target(NamedTuple):
+@dataclass
+class Load:
+    """One wrk run: what to send, how, and what every response must be."""
+
     label: str
-    path: str
-    ratio: bool  # show its ratio to the bare view
-    budget: str | None  # a key of report.BUDGETS
-
-
-TARGETS = (  # the bare view first: it is the yardstick
-    Target("GET /ping/ (bare view)", "/ping/", ratio=False, budget=None),
-    Target("GET / (catalogue)", "/", ratio=True, budget=None),
-    Target(f"GET /patterns/{LESSON}/", f"/patterns/{LESSON}/", ratio=True, budget="lesson"),
-)
-PREFLIGHT_REQUESTS = 4  # per target: warms both workers and checks the page answers 200
-ANSWERS_LABEL = "POST /tests/<id>/answer/ (POST only)"
+    lines: list[tuple[str, str, str, str]]  # (method, path, cookie, body)
+    budget: float | None
+    expect: int = 200
+    once: bool = False  # each line sent once: answer forms
+    headers: tuple[str, ...] = ()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per URL (10)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (10)")
     parser.add_argument(
-        "--attempt-duration", type=int, default=20, help="seconds of test attempts (20)"
-    )
-    parser.add_argument("--users", type=int, default=8, help="virtual learners (8)")
-    parser.add_argument(
-        "--answer-duration", type=int, default=15, help="seconds of POST-only answers (15)"
+        "--answer-duration", type=int, default=3, help="seconds per answer POST load (3)"
     )
     parser.add_argument(
-        "--answer-sessions",
-        type=int,
-        default=200,
-        help="guest sessions prepared for POST-only answers, one attempt per lesson (200)",
-    )
-    parser.add_argument("--connections", type=int, default=8, help="connections per URL (8)")
-    parser.add_argument("--python-client", action="store_true", help="don't use wrk")
+        "--guests", type=int, default=400, help="guests with a test open per lesson: "
+        "the answer POSTs available to each answer load (400, x the lessons)",
+    )  # fmt: skip
+    parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     args = parser.parse_args(argv)
-    names = ("duration", "attempt_duration", "users", "connections", "answer_duration")
-    for name in (*names, "answer_sessions"):
-        if not 1 <= getattr(args, name) <= 600:
-            parser.error(f"--{name.replace('_', '-')} must be between 1 and 600")
+    limits = {"duration": 600, "answer_duration": 600, "guests": 5000, "history": 100}
+    for name, high in {**limits, "connections": 256}.items():
+        if not 2 <= getattr(args, name) <= high:
+            parser.error(f"--{name.replace('_', '-')} must be between 2 and {high}")
     return args
 
 
-def preflight(port: int, path: str) -> None:
-    """A few plain GETs: the page must answer 200 before it is worth loading."""
-    client = httpclient.Client(port)
-    try:
-        for _ in range(PREFLIGHT_REQUESTS):
-            reply = client.get(path)
-            if reply.status != 200:
-                print(f"!!! WARNING: GET {path} answered {reply.status} before the load began.")
-                return
-    except httpclient.TransportError as error:
-        print(f"!!! WARNING: {error}")
-    finally:
-        client.close()
-
-
-def measure_targets(
-    site: stack.Site, args: argparse.Namespace, wrk: str | None
-) -> list[report.Row]:
-    """Load each URL in turn; one report row per URL, the bare view first."""
-    rows = []
-    for target in TARGETS:
-        preflight(site.port, target.path)
-        print(f"  {target.label}: {args.duration} s ...", flush=True)
-        before = cpu.snapshot(site.pid)
-        figures = loadgen.measure(
-            target.label, site.port, target.path, args.connections, args.duration, wrk
-        )
-        used = cpu.usage(before, cpu.snapshot(site.pid), figures.client_cpu or 0.0)
-        rows.append(report.Row(target.label, figures, target.ratio, target.budget, used))
-    return rows
-
-
-def post_answers(site: stack.Site, args: argparse.Namespace) -> answers.AnswerResult:
-    print(
-        f"  POST-only answers: preparing {args.answer_sessions} sessions, then "
-        f"{args.connections} connections for at most {args.answer_duration} s ...",
-        flush=True,
-    )
-    return answers.run(
-        site, ANSWERS_LABEL, args.answer_sessions, args.connections, args.answer_duration
-    )
-
-
-def take_tests(site: stack.Site, args: argparse.Namespace) -> attempts.FlowResult:
-    print(f"  attempt flow: {args.users} users, {args.attempt_duration} s ...", flush=True)
+def run_wrk(site: stack.Site, load: Load, seconds: int, connections: int) -> report.Row:
+    lines = load.lines * -(-THREADS // len(load.lines))  # every thread needs a line
+    requests = site.tmp / "requests.tsv"
+    requests.write_text("".join("\t".join(line) + "\n" for line in lines))
+    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(SCRIPT), *(f"-H{header}" for header in load.headers),
+               f"http://{stack.HOST}:{site.port}", "--", str(requests),
+               "once" if load.once else "cycle", str(load.expect), str(THREADS)]  # fmt: skip
+    print(f"  {load.label}: {len(load.lines)} prepared, {seconds} s ...", flush=True)
     before = cpu.snapshot(site.pid)
-    flow = attempts.run_attempts(site.port, LESSON, args.users, args.attempt_duration)
-    flow.cpu = cpu.usage(before, cpu.snapshot(site.pid), flow.client_cpu)
-    return flow
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)  # noqa: S603
+    used = cpu.usage(before, cpu.snapshot(site.pid))
+    found = [line[6:] for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if done.returncode != 0 or not found:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    return report.Row(
+        load.label, json.loads(found[0]), load.budget, len(load.lines) * load.once, used
+    )
+
+
+def prepare(port: int, args: argparse.Namespace) -> tuple[str, list, list]:
+    """The lesson measured, guests with history, and guests with open tests (untimed)."""
+    slugs = guests.lesson_slugs(port)
+    if not slugs:
+        raise guests.PageError("the catalogue links to no lesson")
+    lesson = LESSON if LESSON in slugs else slugs[0]
+    print(f"  preparing {args.history} guests with history, {args.guests} with open tests ...")
+    veterans = guests.in_parallel(
+        lambda _: guests.new_guest(port, slugs, lesson), [None] * args.history
+    )
+    learners = guests.in_parallel(lambda _: guests.new_guest(port, slugs), [None] * args.guests)
+    return lesson, veterans, learners
+
+
+def measure(site: stack.Site, args: argparse.Namespace) -> list[report.Row]:
+    lesson, veterans, learners = prepare(site.port, args)
+    page = f"/patterns/{lesson}/"
+    print(f"  the lesson page: {page}")
+
+    def anyone(path: str) -> list:
+        return [("GET", path, "", "")]
+
+    def each(path: str) -> list:
+        return [("GET", path, guest.cookie, "") for guest in veterans]
+
+    pages = [
+        Load("GET /ping/ (bare view)", anyone("/ping/"), BARE),
+        Load("GET / (catalogue)", anyone("/"), None),
+        Load("GET lesson page, new visitor", anyone(page), NEW_VISITOR),
+        Load("GET lesson page, guest with history", each(page), LEARNER),
+        Load("GET /me/, guest with history", each("/me/"), LEARNER),
+        Load("GET /tests/<id>/ (question page)",
+             [("GET", test, g.cookie, "") for g in veterans for test in g.tests], LEARNER),
+    ]  # fmt: skip
+    rows = [run_wrk(site, load, args.duration, args.connections) for load in pages]
+    htmx = ("HX-Request: true",)
+    for label, expect, headers in (("POST answer, no htmx (303)", 303, ()),
+                                   ("POST answer, htmx (200)", 200, htmx)):  # fmt: skip
+        answers = guests.answer_requests(learners)  # each open test's current question
+        load = Load(label, answers, LEARNER, expect, once=True, headers=headers)
+        rows.append(run_wrk(site, load, args.answer_duration, args.connections))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not shutil.which("wrk"):
+        print("!!! bench needs wrk: `apt-get install -y wrk` (`make bench` does it as root).")
+        return 2
     # `kill` or a CI timeout must still reach the finally blocks that stop gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    wrk = None if args.python_client else loadgen.find_wrk()
-    why = "--python-client" if args.python_client else "wrk not found"
-    client = f"wrk ({wrk})" if wrk else f"a threaded Python client ({why})"
-    setup = (
-        f"load: {client}, {args.connections} connections x {args.duration} s per URL; "
-        f"POST-only answers: {args.connections} connections x <= {args.answer_duration} s; "
-        f"attempt flow: {args.users} users x {args.attempt_duration} s"
-    )
+    setup = (f"wrk, {THREADS} threads x {args.connections} connections; {args.duration} s per "
+             f"page, <= {args.answer_duration} s per answer load")  # fmt: skip
     print(f"Preparing an isolated site and starting gunicorn; {setup}", flush=True)
     try:
         with stack.running_site(ROOT, workers=2) as site:
             idle = cpu.background(site.pid)
-            rows = measure_targets(site, args, wrk)
-            answered = post_answers(site, args)
-            flow = take_tests(site, args)
-    except stack.SetupError as error:
+            rows = measure(site, args)
+    except (stack.SetupError, guests.PageError, OSError, RuntimeError) as error:
         print(f"!!! Benchmark setup failed: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Interrupted: gunicorn stopped, temporary files removed.", file=sys.stderr)
         return 130
-    failed = report.print_report(site, setup, rows, flow, answered, idle)
-    return 1 if failed else 0
+    return 1 if report.print_report(site, setup, rows, idle) else 0
 
 
 if __name__ == "__main__":
