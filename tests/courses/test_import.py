@@ -292,3 +292,25 @@ def test_each_lesson_whose_parts_changed_is_reported_updated(tmp_path):
 
     assert report.counts[("lesson", "updated")] == 2
     assert {"Updated lesson first", "Updated lesson second"} <= set(report.lines)
+
+
+@pytest.mark.django_db
+def test_a_reimport_retires_the_cached_pages_and_questions(tmp_path, client, settings):
+    from quizzes.question_cache import cached_question
+
+    settings.DEBUG = False  # the lesson body and anonymous pages are cached as in production
+    write_tree(tmp_path)
+    import_content(tmp_path)
+    lesson = Lesson.objects.get(slug="small")
+    first = Question.objects.get(lesson=lesson, key="q0")
+    cached_question(first.pk)
+    assert "The body." in client.get(lesson.get_absolute_url()).content.decode()
+    sections = tmp_path / "test-track" / "small" / "sections.yaml"
+    sections.write_text(sections.read_text().replace("The body.", "A rewritten body."))
+    questions = tmp_path / "test-track" / "small" / "questions.yaml"
+    questions.write_text(questions.read_text().replace("Which is right?", "A reworded question?", 1))
+
+    import_content(tmp_path)
+
+    assert "A rewritten body." in client.get(lesson.get_absolute_url()).content.decode()
+    assert "A reworded question?" in cached_question(first.pk).prompt_html
