@@ -308,7 +308,9 @@ def test_a_reimport_retires_the_cached_pages_and_questions(tmp_path, client, set
     sections = tmp_path / "test-track" / "small" / "sections.yaml"
     sections.write_text(sections.read_text().replace("The body.", "A rewritten body."))
     questions = tmp_path / "test-track" / "small" / "questions.yaml"
-    questions.write_text(questions.read_text().replace("Which is right?", "A reworded question?", 1))
+    questions.write_text(
+        questions.read_text().replace("Which is right?", "A reworded question?", 1)
+    )
 
     import_content(tmp_path)
 
