@@ -8,7 +8,8 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Learner
@@ -108,24 +109,14 @@ def submit_answer(
     return Outcome("graded", attempt, position, response=response)
 
 
-# The one statement that decides whether an answer counts. Written as SQL because it runs
-# on every answer and the ORM spends twenty times longer building it than the database
-# spends running it (the answer POST has a throughput budget; see `make bench`).
-ADVANCE = (
-    f"UPDATE {TestAttempt._meta.db_table} SET position = position + 1, score = score + %s "  # noqa: S608 - our table name; values are parameters
-    "WHERE id = %s AND learner_id = %s AND status = %s AND position = %s"
-)
-
-
 def _advance(draw: Draw, position: int, is_correct: bool) -> bool:
-    """Move the attempt past `position` if, and only if, it is open and waiting there."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ADVANCE,
-            [int(is_correct), draw.attempt_id, draw.learner_id,
-             TestAttempt.Status.IN_PROGRESS, position],
-        )  # fmt: skip
-        return cursor.rowcount == 1
+    """Move the attempt past `position` if, and only if, it is open and waiting there: one
+    conditional UPDATE, which the database applies one at a time."""
+    waiting = TestAttempt.objects.filter(
+        pk=draw.attempt_id, learner_id=draw.learner_id,
+        status=TestAttempt.Status.IN_PROGRESS, position=position,
+    )  # fmt: skip
+    return waiting.update(position=F("position") + 1, score=F("score") + int(is_correct)) == 1
 
 
 def _refused(attempt_id: int, position: int) -> Outcome:
