@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .admin_interchange import QuestionFilesMixin
 from .models import Lesson, Option, Question, Section, SectionItem, Track
 from .validation import check_code_output, check_options
 
@@ -108,7 +109,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(QuestionFilesMixin, admin.ModelAdmin):
     list_display = ["title", "track", "level", "order", "updated_at"]
     list_filter = ["track", "level"]
     search_fields = ["title", "slug", "summary"]

@@ -24,6 +24,18 @@ DIFFICULTIES = {"easy", "medium", "hard"}
 USES = {"practice", "test", "challenge", "diagram"}
 TEST_LENGTH = 10
 
+# The fields of each record, in the order courses/exporter.py writes them; the reader reads
+# no other field (`_Record.done` checks), so the reader and the writer cannot drift apart.
+TRACK_FIELDS = ("title", "description", "order")
+LESSON_FIELDS = ("title", "level", "order", "summary", "minutes")
+SECTION_FIELDS = ("kind", "key", "heading", "body", "takeaway", "items")
+ITEM_FIELDS = ("label", "text", "group", "link")
+QUESTION_FIELDS = (
+    "key", "use", "kind", "difficulty", "seconds", "prompt", "code", "answer", "options",
+    "confusion", "solution", "hint", "quick_check", "mistakes",
+)  # fmt: skip
+OPTION_FIELDS = ("text", "correct", "why", "confusion")
+
 
 class ContentError(Exception):
     def __init__(self, path: Path, line: int | None, message: str):
@@ -172,11 +184,12 @@ class TrackData:
 class _Record:
     """Reads typed fields from one YAML mapping, failing with the file and line."""
 
-    def __init__(self, path: Path, data, what: str):
+    def __init__(self, path: Path, data, what: str, fields: tuple[str, ...]):
         if not isinstance(data, Mapping):
             line = getattr(data, "line", None)
             raise ContentError(path, line, f"{what} must be a mapping of fields")
         self.path, self.data, self.what, self.used = path, data, what, set()
+        self.fields = fields
 
     def fail(self, key: str | None, message: str):
         line = self.data.line_of(key) if key else self.data.line
@@ -243,6 +256,8 @@ class _Record:
         return [str(value) for value in values]
 
     def done(self):
+        undeclared = self.used - set(self.fields)
+        assert not undeclared, f"{self.what}: read fields missing from its field list: {undeclared}"
         unknown = set(self.data) - self.used
         if unknown:
             name = sorted(unknown)[0]
@@ -262,7 +277,7 @@ def read_track(folder: Path, only_lesson: str | None = None) -> TrackData:
     path = folder / "track.yaml"
     if not path.is_file():
         raise ContentError(path, None, "missing track.yaml")
-    record = _Record(path, parse_yaml(path, read_text(path)), "track")
+    record = _Record(path, parse_yaml(path, read_text(path)), "track", TRACK_FIELDS)
     slug = folder.name
     if not KEY_PATTERN.match(slug):
         raise ContentError(path, None, f"the folder name {slug!r} is not a valid slug")
@@ -284,7 +299,8 @@ def read_lesson(folder: Path) -> LessonData:
     if not match:
         raise ContentError(path, 1, "lesson.md must start with YAML front matter between --- lines")
     # A leading newline stands in for the opening ---, so YAML's line numbers are the file's.
-    record = _Record(path, parse_yaml(path, "\n" + match.group(1)), "front matter")
+    front_matter = parse_yaml(path, "\n" + match.group(1))
+    record = _Record(path, front_matter, "front matter", LESSON_FIELDS)
     slug = folder.name
     if not KEY_PATTERN.match(slug):
         raise ContentError(path, None, f"the folder name {slug!r} is not a valid slug")
@@ -327,7 +343,7 @@ def _read_list(path: Path, what: str) -> list:
 def read_sections(path: Path) -> list[SectionData]:
     sections, keys, links = [], set(), []
     for data in _read_list(path, "sections"):
-        record = _Record(path, data, "section")
+        record = _Record(path, data, "section", SECTION_FIELDS)
         kind = record.choice("kind", SECTION_KINDS)
         key = record.key()
         record.what = f"section '{key}'"
@@ -343,7 +359,7 @@ def read_sections(path: Path) -> list[SectionData]:
         )
         needs_items = kind in {"analogy", "diagram", "use_case"}
         for item in record.listing("items", required=needs_items):
-            item_record = _Record(path, item, f"an item of section '{key}'")
+            item_record = _Record(path, item, f"an item of section '{key}'", ITEM_FIELDS)
             section.items.append(
                 ItemData(
                     label=item_record.text("label", max_length=200),
@@ -368,7 +384,7 @@ def read_questions(path: Path, sections: list[SectionData]) -> list[QuestionData
     confusions = {s.key for s in sections if s.kind == "confusion"}
     questions, keys = [], set()
     for data in _read_list(path, "questions"):
-        record = _Record(path, data, "question")
+        record = _Record(path, data, "question", QUESTION_FIELDS)
         key = record.key()
         record.what = f"question '{key}'"
         if key in keys:
@@ -429,7 +445,7 @@ def _true_false_options(record: _Record, confusions: set[str]) -> list[OptionDat
 def _options(record: _Record, confusions: set[str]) -> list[OptionData]:
     options = []
     for data in record.listing("options"):
-        option = _Record(record.path, data, f"an option of {record.what}")
+        option = _Record(record.path, data, f"an option of {record.what}", OPTION_FIELDS)
         confusion = option.text("confusion", required=False, max_length=50)
         if confusion and confusion not in confusions:
             option.fail("confusion", f"no confusion with key '{confusion}'")
