@@ -4,6 +4,13 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .admin_interchange import QuestionFilesMixin
+from .admin_previews import (
+    MarkdownPreviewFields,
+    MarkdownPreviewView,
+    SnippetRunView,
+    learner_preview_link,
+    snippet_runner_button,
+)
 from .models import Lesson, Option, Question, Section, SectionItem, Track
 from .validation import check_code_output, check_options
 
@@ -39,8 +46,9 @@ class OptionFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(problem, code="options")
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(MarkdownPreviewFields, admin.TabularInline):
     model = Option
+    markdown_fields = {"text": "inline", "explanation": "inline"}
     formset = OptionFormSet
     fields = ["order", "text", "is_correct", "explanation", "confusion"]
     extra = 0
@@ -64,15 +72,21 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(MarkdownPreviewFields, MarkdownPreviewView, SnippetRunView, admin.ModelAdmin):
     form = QuestionForm
+    markdown_fields = {
+        "prompt": "block", "solution": "block", "mistakes": "block",
+        "hint": "inline", "quick_check": "inline",
+    }  # fmt: skip
     list_display = ["key", "lesson", "use", "kind", "difficulty", "is_active"]
     list_filter = ["lesson", "use", "kind", "difficulty", "is_active"]
     search_fields = ["key", "prompt"]
-    readonly_fields = ["preview"]
+    readonly_fields = ["preview", "learner_preview", "snippet_runner"]
     fieldsets = [
         (None, {"fields": ["lesson", "key", ("use", "kind", "difficulty"), "order", "is_active"]}),
-        ("Question", {"fields": ["prompt", "code", "expected_output", "preview"]}),
+        (None, {"fields": ["learner_preview"]}),
+        ("Question", {"fields": ["prompt", "code", "expected_output", "snippet_runner"]}),
+        ("As saved", {"fields": ["preview"]}),
         ("Teaching", {"fields": ["solution", "hint", "quick_check", "mistakes", "seconds"]}),
     ]
     inlines = [OptionInline]
@@ -84,6 +98,14 @@ class QuestionAdmin(admin.ModelAdmin):
             mark_safe(question.prompt_html),  # noqa: S308 - sanitised on save
             mark_safe(question.code_html),  # noqa: S308
         )
+
+    @admin.display(description="As a learner")
+    def learner_preview(self, question):
+        return learner_preview_link(question)
+
+    @admin.display(description="Code output")
+    def snippet_runner(self, question):
+        return snippet_runner_button(self.model)
 
 
 class LessonInline(admin.TabularInline):
@@ -101,15 +123,17 @@ class TrackAdmin(admin.ModelAdmin):
     inlines = [LessonInline]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(MarkdownPreviewFields, admin.StackedInline):
     model = Section
+    markdown_fields = {"body": "block", "takeaway": "inline"}
     fields = [("order", "kind", "key"), "heading", "body", "takeaway"]
     show_change_link = True  # a section's items (mapping rows, diagram boxes) are edited there
     extra = 0
 
 
 @admin.register(Lesson)
-class LessonAdmin(QuestionFilesMixin, admin.ModelAdmin):
+class LessonAdmin(QuestionFilesMixin, MarkdownPreviewFields, MarkdownPreviewView, admin.ModelAdmin):
+    markdown_fields = {"introduction": "block"}
     list_display = ["title", "track", "level", "order", "updated_at"]
     list_filter = ["track", "level"]
     search_fields = ["title", "slug", "summary"]
@@ -136,14 +160,16 @@ class LessonAdmin(QuestionFilesMixin, admin.ModelAdmin):
         )
 
 
-class SectionItemInline(admin.TabularInline):
+class SectionItemInline(MarkdownPreviewFields, admin.TabularInline):
     model = SectionItem
+    markdown_fields = {"text": "inline"}
     fields = ["order", "label", "text", "group", "link"]
     extra = 0
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(MarkdownPreviewFields, MarkdownPreviewView, admin.ModelAdmin):
+    markdown_fields = {"body": "block", "takeaway": "inline"}
     list_display = ["heading", "kind", "lesson", "order"]
     list_filter = ["kind", "lesson"]
     search_fields = ["heading", "body", "key"]

@@ -1,6 +1,12 @@
 import pytest
 
-from courses.markdown import pygments_css, render_inline, render_markdown, sanitize
+from courses.markdown import (
+    pygments_css,
+    pygments_dark_css,
+    render_inline,
+    render_markdown,
+    sanitize,
+)
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -67,8 +73,9 @@ def test_sanitize_keeps_tables():
     assert "<table>" in html and "<td>1</td>" in html
 
 
-def test_pygments_stylesheet_is_current(settings):
-    """static/css/pygments.css is generated; regenerate with `manage.py pygments_css`."""
-    path = settings.BASE_DIR / "static" / "css" / "pygments.css"
-    assert path.read_text() == pygments_css()
-    assert "prefers-color-scheme: dark" in path.read_text()
+def test_pygments_stylesheets_are_current(settings):
+    """static/css/pygments*.css are generated; regenerate with `manage.py pygments_css`."""
+    css = settings.BASE_DIR / "static" / "css"
+    assert (css / "pygments.css").read_text() == pygments_css()
+    assert (css / "pygments-dark.css").read_text() == pygments_dark_css()
+    assert pygments_css() != pygments_dark_css()
