@@ -200,6 +200,10 @@ def test_export_writes_to_standard_output_and_aiken_lists_what_it_leaves_out(db)
 # --- Hostile text stays inert -------------------------------------------------------------
 
 
+# The admin's own htmx endpoints (live preview, run the snippet) are the site's markup.
+SITE_HTMX_ENDPOINTS = ("/markdown-preview/", "/run-snippet/")
+
+
 class LiveScript(HTMLParser):
     """Collects what a browser would run: inline <script> elements, on* handlers,
     javascript: URLs and htmx attributes outside the site's own markup."""
@@ -220,7 +224,11 @@ class LiveScript(HTMLParser):
                 "javascript:"
             ):
                 self.found.append((tag, name))
-            if name.startswith("hx-") and "/admin/" in (value or ""):
+            if (
+                name.startswith("hx-")
+                and "/admin/" in (value or "")
+                and not (value or "").endswith(SITE_HTMX_ENDPOINTS)
+            ):
                 self.found.append((tag, name))
 
 
