@@ -52,3 +52,13 @@ def course_tx(transactional_db):
 
     import_content(COURSE)
     return {lesson.slug: lesson for lesson in Lesson.objects.all()}
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued task (the password reset mail) as `manage.py db_worker` would."""
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+    return run
