@@ -2,7 +2,7 @@
 answer a rate limit with a calm 429 page."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django_htmx.http import reswap, retarget
@@ -17,23 +17,33 @@ PRIVATE_NAMESPACES = {"accounts", "admin"}
 PRIVATE_VIEWS = {"learning:dashboard", "learning:export", "learning:review"}
 
 
+def calm_page(request: HttpRequest, page: str, fragment: str, status: int) -> HttpResponse:
+    """An error page in the site's own look; for htmx, only its message, put in place of
+    the page's main content (whatever the request targeted)."""
+    htmx = bool(getattr(request, "htmx", False))
+    response = HttpResponse(render_to_string(fragment if htmx else page, request=request),
+                            status=status)  # fmt: skip
+    if htmx:
+        response = reswap(retarget(response, "#main"), "innerHTML")
+    return response
+
+
 def _has_nul(data) -> bool:
     return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
 
 
 class RefuseNulBytesMiddleware:
     """400 for a NUL byte anywhere in the query string or form data. No field or filter
-    here accepts one, and PostgreSQL refuses them in text (a 500 otherwise)."""
+    here accepts one, and PostgreSQL refuses them in text (a 500 otherwise). It sits after
+    the session, user and htmx middleware, which the page needs, and before any view or
+    process_view (CSRF) reads the data."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return HttpResponseBadRequest(
-                "The request contained a NUL character, which nothing on this site accepts.",
-                content_type="text/plain; charset=utf-8",
-            )
+            return calm_page(request, "400.html", "_bad_request.html", status=400)
         return self.get_response(request)
 
 
@@ -76,10 +86,6 @@ class RateLimitedMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not isinstance(exception, RateLimited):
             return None
-        htmx = bool(getattr(request, "htmx", False))
-        template = "_too_many_requests.html" if htmx else "429.html"
-        response = HttpResponse(render_to_string(template, request=request), status=429)
+        response = calm_page(request, "429.html", "_too_many_requests.html", status=429)
         response["Retry-After"] = str(exception.limit.window_seconds)
-        if htmx:
-            response = reswap(retarget(response, "#main"), "innerHTML")
         return response
