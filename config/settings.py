@@ -51,8 +51,15 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-# Behind a reverse proxy, the visitor's address is the last X-Forwarded-For entry.
-BEHIND_PROXY = env_bool("BEHIND_PROXY", HTTPS)
+# How many reverse proxies of ours stand in front of the app. Each appends the address it
+# saw to X-Forwarded-For, so the visitor is the Nth entry from the right; with 0 (the
+# default) the header is ignored, since a client reaching the app directly can write it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Rate limits' numbers by name, {name: (hits, seconds)}, when the defaults in
+# accounts/limits.py do not suit (tests use this).
+RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "accounts",
     "courses",
     "quizzes",
@@ -81,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.RefuseNulBytesMiddleware",
+    "config.middleware.PrivatePagesMiddleware",
+    "config.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -182,6 +193,9 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Every sign-in (the site's and the admin's) goes through the password throttle.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -227,6 +241,8 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Mail is sent outside the request by `manage.py db_worker` (tasks kept in the database).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Patternwise <noreply@localhost>")
 
 LOGIN_URL = "accounts:login"

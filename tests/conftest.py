@@ -52,3 +52,18 @@ def course_tx(transactional_db):
 
     import_content(COURSE)
     return {lesson.slug: lesson for lesson in Lesson.objects.all()}
+
+
+@pytest.fixture
+def run_tasks(db, monkeypatch):
+    """Run every queued task (the password reset mail) as `manage.py db_worker` would.
+    The worker drops connections it thinks stale; inside a test's transaction, that would
+    be the test's own connection (on PostgreSQL), so here it keeps it."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+    return run

@@ -103,7 +103,7 @@ def _bad_quiz_inputs(lesson, other_option_id):
         ({**good, "question-1": "abc"}, "Question 1: choose one of the options shown."),
         ({**good, "question-1": "9" * 40}, "Question 1: choose one of the options shown."),
         ({**good, "question-1": f" {ids[0]} "}, "Question 1: choose one of the options shown."),
-        ({**good, "question-1": "\x00"}, "Question 1: choose one of the options shown."),
+        ({**good, "question-1": "\x00"}, "Null characters are not allowed"),  # site-wide rule
         ({**good, "question-1": [ids[0], ids[1]]}, "Question 1: send one answer."),
         ({**good, "question-1": [ids[0], ids[0]]}, "Question 1: send one answer."),
     ]  # fmt: skip
