@@ -6,6 +6,7 @@ when set), writes under the test's temporary directory and is stopped by its con
 manager, killed if it does not stop.
 """
 
+import http.client
 import os
 import secrets
 import shutil
@@ -15,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -50,15 +50,17 @@ def site_env(static_root: Path, database_url: str, redis_url: str = "", **extra:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
-        DEBUG="0",
-        DJANGO_HTTPS="0",
-        ALLOWED_HOSTS=HOST,
-        DATABASE_URL=database_url,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        STATIC_ROOT=str(static_root),
-        DB_CONN_MAX_AGE="60",
-        PYTHONDONTWRITEBYTECODE="1",
-        **extra,
+        {
+            "DEBUG": "0",
+            "DJANGO_HTTPS": "0",
+            "ALLOWED_HOSTS": HOST,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "STATIC_ROOT": str(static_root),
+            "DB_CONN_MAX_AGE": "60",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **extra,
+        }
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -81,18 +83,23 @@ def prepare_site(env: dict, course: Path = COURSE) -> None:
     manage(env, "import_content", str(course))
 
 
-def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Until the server on `port` answers HTTP (any status: a redirect to HTTPS or a
+    refused host name still means Django is serving)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
+        if process.poll() is not None:
             raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
         try:
-            with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 - loopback
-                if reply.status == 200:
-                    return
+            connection.request("GET", "/ping/")
+            if connection.getresponse().status < 500:
+                return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer 200 in {seconds} s")
+        finally:
+            connection.close()
+    raise RuntimeError(f"port {port} did not answer HTTP in {seconds} s")
 
 
 def kill_group(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -127,7 +134,7 @@ def gunicorn(env: dict, tmp: Path, workers: int = 2, name: str = "app") -> Itera
         )  # fmt: skip
     server = {"port": port, "process": process, "access_log": log, "log": tmp / f"{name}.log"}
     try:
-        wait_for(f"http://{HOST}:{port}/ping/", process)
+        wait_for(port, process)
         yield server
     finally:
         kill_group(process)
