@@ -52,4 +52,4 @@ bench: setup-dev ## Load-test pages and answer POSTs with wrk against a bare vie
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles screenshots .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache staticfiles screenshots .pytest_cache

@@ -1,8 +1,8 @@
 """Patternwise settings: one file, every knob from the environment.
 
-Local defaults are safe and need nothing installed: SQLite, a local-memory cache and a
-secret key generated into a git-ignored file. Production sets DATABASE_URL, REDIS_URL,
-SECRET_KEY, ALLOWED_HOSTS and DJANGO_HTTPS=1 (see the README).
+Local defaults are safe and need nothing installed: SQLite, a file cache that every local
+process shares and a secret key generated into a git-ignored file. Production sets
+DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DJANGO_HTTPS=1 (see the README).
 """
 
 import os
@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_log.RequestLogMiddleware",  # first: its duration covers everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,8 +135,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if HTTPS and not REDIS_URL:
-    # Several app servers (or workers) must share throttles, sessions and the content cache.
+    # Several app servers must share throttles, sessions and the content cache.
     raise ImproperlyConfigured("REDIS_URL must be set in production (DJANGO_HTTPS=1).")
+
+
+def _cache_dir() -> str:
+    """Where the file cache lives without Redis: CACHE_DIR, else beside the SQLite file
+    (a temporary database gets its own cache, removed with it), else under var/. One
+    directory per database: draws and sessions are keyed by row ids, which two databases
+    would share."""
+    if path := os.environ.get("CACHE_DIR"):
+        return path
+    database = DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"{database['NAME']}-cache"
+    return str(BASE_DIR / "var" / "cache" / f"{database['HOST'] or 'local'}-{database['NAME']}")
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -143,10 +159,22 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pw"),
             "TIMEOUT": 300,
+            # An unreachable Redis fails a request in a second (a calm 503), never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Correctness must not depend on configuration: without Redis every worker and every
+    # command (import_content, a shell) still shares one cache, through files on this
+    # machine (see config/cache.py for why files and not the database).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.SharedFileCache",
+            "LOCATION": _cache_dir(),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Cached pages carry the release in their keys, so a deploy never serves stale markup.
 RELEASE_ID = os.environ.get("RELEASE_ID", "dev")
@@ -205,7 +233,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -253,6 +281,18 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
+    "loggers": {
+        # One JSON line per request (config/request_log.py); REQUEST_LOG=0 silences it.
+        "patternwise.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
