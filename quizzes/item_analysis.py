@@ -12,8 +12,8 @@ Definitions (the tests recompute each one by hand):
   attempt's score minus this item), so that an item is not correlated with itself. From
   the sums n, Σx, Σs, Σs², Σsx over the item's responses (s the attempt's score, x the
   item): Σy = Σs − Σx, Σy² = Σs² − 2Σsx + Σx, Σxy = Σsx − Σx, with y = s − x.
-- upper–lower index: rank the lesson's finished attempts by score (ties split by attempt
-  id, earliest first, so each group has exactly k = round(0.27 · N) attempts); the item's
+- upper–lower index: rank the lesson's finished attempts by score (a tie ranked by attempt
+  id, the later above, so each group has exactly k = round(0.27 · N) attempts); the item's
   facility among the upper k's responses minus its facility among the lower k's.
 - option use: how many responses chose each option (from `Response.selected_options`).
 - median time: per response, its `answered_at` minus the previous answer's in the same
