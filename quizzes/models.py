@@ -47,7 +47,11 @@ class TestAttempt(models.Model):
                 condition=models.Q(score__lte=models.F("position")), name="score_within_answered"
             ),
         ]
-        indexes = [models.Index(fields=["learner", "lesson", "-started_at"])]
+        indexes = [
+            models.Index(fields=["learner", "lesson", "-started_at"]),
+            # Item analysis: a lesson's finished attempts, ranked by score.
+            models.Index(fields=["lesson", "status", "score"], name="attempt_lesson_status_score"),
+        ]
 
     def __str__(self):
         return f"Test of {self.lesson_id} by learner {self.learner_id} ({self.status})"
@@ -55,6 +59,15 @@ class TestAttempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
+
+
+class ItemAnalysis(Lesson):
+    """A lesson seen through its test results: the admin's item analysis pages hang on it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "item analysis"
+        verbose_name_plural = "item analysis"
 
 
 class AttemptQuestion(models.Model):
