@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .preview import leave_preview
 from .views import account, challenge, dashboard, pages, practice, reading, review, test
 
 app_name = "learning"
@@ -30,4 +31,5 @@ urlpatterns = [
     # The learner's own pages
     path("me/", dashboard.dashboard, name="dashboard"),
     path("accounts/export/", account.export, name="export"),
+    path("preview/leave/", leave_preview, name="leave-preview"),
 ]
