@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .markdown import render_inline, render_markdown
+from .minutes import minutes_of_lesson
 from .modes import mode_links
 from .validation import check_question_fields
 
@@ -82,6 +83,14 @@ class Lesson(models.Model):
     def touch(cls, lesson_id: int) -> None:
         """Record that a part of the lesson (a section, a question) changed."""
         cls.objects.filter(pk=lesson_id).update(updated_at=timezone.now())
+
+    def refresh_minutes(self) -> None:
+        """Recompute the minutes per mode from the saved sections and questions (after the
+        admin saved them), and store them if they changed."""
+        minutes = minutes_of_lesson(self)
+        if minutes != self.minutes:
+            self.minutes = minutes
+            self.save(update_fields=["minutes", "updated_at"])
 
     def minutes_for(self, mode: str) -> int | None:
         return self.minutes.get(mode)
