@@ -18,28 +18,28 @@ def lesson_for_learner(slug: str, *, drafts: bool = False, queryset=None) -> Les
 def catalogue(statuses: dict | None = None, *, drafts: bool = False) -> list[Track]:
     """Tracks with their published lessons (and drafts when previewing; two queries),
     each lesson carrying the learner's status from `statuses` (lesson id -> LessonStatus)
-    as `lesson.status`."""
+    as `lesson.learner_status` (`status` is the lesson's own: draft or published)."""
     lessons = Lesson.objects.visible(drafts=drafts).only(
         "track_id", "slug", "title", "level", "order", "summary", "minutes", "status"
     )
     tracks = list(Track.objects.prefetch_related(Prefetch("lessons", queryset=lessons)))
     for track in tracks:
         for lesson in track.lessons.all():
-            lesson.status = (statuses or {}).get(lesson.pk)
+            lesson.learner_status = (statuses or {}).get(lesson.pk)
     return tracks
 
 
 def track_with_status(slug: str, statuses: dict, *, drafts: bool = False):
-    """A track, its published lessons (and drafts when previewing) each with `status`, and
+    """A track, its published lessons (and drafts when previewing) each with `learner_status`, and
     `strong_count`: two queries."""
     lessons = Prefetch("lessons", queryset=Lesson.objects.visible(drafts=drafts))
     track = get_object_or_404(Track.objects.prefetch_related(lessons), slug=slug)
     lessons = list(track.lessons.all())
     for lesson in lessons:
-        lesson.status = statuses.get(lesson.pk)
+        lesson.learner_status = statuses.get(lesson.pk)
     track.lesson_list = lessons
     track.strong_count = sum(
-        1 for each in lessons if each.status and each.status.strength == "strong"
+        1 for each in lessons if each.learner_status and each.learner_status.strength == "strong"
     )
     return track
 
