@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch
 
+from . import content_cache
 from .content_files import LessonData, QuestionData, read_tree
 from .lint import Finding, LintItem, LintOption, lint_items
 from .models import Option, Question
@@ -66,9 +67,19 @@ def active_questions():
     return Question.objects.active().select_related("lesson").prefetch_related(options)
 
 
+LINT_SECONDS = 3600
+
+
 def lint_database() -> list[Finding]:
-    """Every finding in the course as stored (drafts included)."""
-    return lint_items(item_from_question(q) for q in active_questions())
+    """Every finding in the course as stored (drafts included). Linting a course of a few
+    hundred questions takes most of a second, and the admin asks on every lesson page and
+    save, so the findings are cached under the content version: any edit retires them."""
+    key = content_cache.versioned_key("lint")
+    findings = content_cache.get(key)
+    if findings is None:
+        findings = lint_items(item_from_question(q) for q in active_questions())
+        content_cache.set(key, findings, LINT_SECONDS)
+    return findings
 
 
 def lint_lesson(slug: str) -> list[Finding]:
