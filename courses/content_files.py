@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .modes import MODES_BY_SLUG
+from .test_plan import TEST_LENGTH
 from .validation import check_options, check_question_fields
 
 MAX_FILE_BYTES = 512 * 1024
@@ -22,12 +23,12 @@ SECTION_KINDS = {
 QUESTION_KINDS = {"single", "multiple", "code_output", "true_false"}
 DIFFICULTIES = {"easy", "medium", "hard"}
 USES = {"practice", "test", "challenge", "diagram"}
-TEST_LENGTH = 10
+STATUSES = {"draft", "published"}
 
 # The fields of each record, in the order courses/exporter.py writes them; the reader reads
 # no other field (`_Record.done` checks), so the reader and the writer cannot drift apart.
 TRACK_FIELDS = ("title", "description", "order")
-LESSON_FIELDS = ("title", "level", "order", "summary", "minutes")
+LESSON_FIELDS = ("title", "level", "order", "summary", "status", "minutes")
 SECTION_FIELDS = ("kind", "key", "heading", "body", "takeaway", "items")
 ITEM_FIELDS = ("label", "text", "group", "link")
 QUESTION_FIELDS = (
@@ -165,9 +166,9 @@ class LessonData:
     order: int
     summary: str
     introduction: str
-    minutes: dict[str, int]
     sections: list[SectionData]
     questions: list[QuestionData]
+    status: str = "published"
 
 
 @dataclass
@@ -308,6 +309,9 @@ def read_lesson(folder: Path) -> LessonData:
     level = record.text("level", max_length=20)
     order = record.integer("order", 0)
     summary = record.text("summary", required=False, max_length=300)
+    status = record.choice("status", STATUSES) if "status" in record.data else "published"
+    # Minutes are computed from the text (courses/minutes.py) and never written; typed ones
+    # in an older file are checked, so it still reads, then ignored.
     minutes = record.data.get("minutes") or {}
     record.used.add("minutes")
     if not isinstance(minutes, dict):
@@ -326,9 +330,7 @@ def read_lesson(folder: Path) -> LessonData:
 
     sections = read_sections(folder / "sections.yaml")
     questions = read_questions(folder / "questions.yaml", sections)
-    return LessonData(
-        slug, title, level, order, summary, introduction, dict(minutes), sections, questions
-    )
+    return LessonData(slug, title, level, order, summary, introduction, sections, questions, status)
 
 
 def _read_list(path: Path, what: str) -> list:

@@ -34,7 +34,6 @@ from .content_files import (
     _numbered,
 )
 from .models import Lesson, Question, Section, Track
-from .modes import MODES
 
 RULE = "# " + "=" * 64
 KEYS_ARE_IDENTITIES = "# Keys are identities: never rename one once published."
@@ -44,7 +43,6 @@ SECTION_GROUPS = {
     "use_case": "use cases",
 }  # fmt: skip
 USE_ORDER = ("practice", "test", "diagram", "challenge")
-MODE_ORDER = [mode.slug for mode in MODES]
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
 
@@ -161,10 +159,12 @@ def track_yaml(track: Track) -> str:
 
 
 def lesson_md(lesson: Lesson) -> str:
-    minutes = {mode: lesson.minutes[mode] for mode in MODE_ORDER if mode in lesson.minutes}
+    """The front matter and introduction. `status` is written for drafts only (published is
+    the default); minutes are computed from the text, so they are not written."""
     values = {
         "title": lesson.title, "level": lesson.level, "order": lesson.order,
-        "summary": lesson.summary, "minutes": minutes,
+        "summary": lesson.summary,
+        "status": lesson.status if lesson.status != Lesson.Status.PUBLISHED else "",
     }  # fmt: skip
     front = "\n".join(_Writer(LESSON_FIELDS, 0).mapping(values))
     return f"---\n{front}\n---\n{lesson.introduction.strip()}\n"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .markdown import render_inline, render_markdown
+from .minutes import minutes_of_lesson
 from .modes import mode_links
 from .validation import check_question_fields
 
@@ -27,7 +28,20 @@ class Track(models.Model):
         return self.title
 
 
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Lesson.Status.PUBLISHED)
+
+    def visible(self, *, drafts: bool = False):
+        """What a learner may open: published lessons, and drafts too for staff previewing."""
+        return self if drafts else self.published()
+
+
 class Lesson(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="lessons")
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
@@ -37,9 +51,14 @@ class Lesson(models.Model):
     introduction = models.TextField(help_text="Markdown.")
     introduction_html = models.TextField(editable=False, default="")
     minutes = models.JSONField(
-        default=dict, blank=True, help_text='Estimated minutes per mode, e.g. {"explanation": 6}.'
+        default=dict, blank=True, help_text="Minutes per mode, computed from the text on save."
     )
+    # Learners see only published lessons; a draft is seen by staff through the preview.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
 
     class Meta:
         ordering = ["track__order", "order", "title"]
@@ -49,15 +68,29 @@ class Lesson(models.Model):
 
     def save(self, *args, **kwargs):
         self.introduction_html = render_markdown(self.introduction)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("learning:lesson", args=[self.slug])
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
     @classmethod
     def touch(cls, lesson_id: int) -> None:
         """Record that a part of the lesson (a section, a question) changed."""
         cls.objects.filter(pk=lesson_id).update(updated_at=timezone.now())
+
+    def refresh_minutes(self) -> None:
+        """Recompute the minutes per mode from the saved sections and questions (after the
+        admin saved them), and store them if they changed."""
+        minutes = minutes_of_lesson(self)
+        if minutes != self.minutes:
+            self.minutes = minutes
+            self.save(update_fields=["minutes", "updated_at"])
 
     def minutes_for(self, mode: str) -> int | None:
         return self.minutes.get(mode)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .preview import leave_preview
 from .views import account, challenge, dashboard, pages, practice, reading, review, studio, test
 
 app_name = "learning"
@@ -36,4 +37,5 @@ urlpatterns = [
         studio.question_preview,
         name="question-preview",
     ),  # fmt: skip
+    path("preview/leave/", leave_preview, name="leave-preview"),
 ]

@@ -1,3 +1,6 @@
+"""Test attempts and challenge runs in the admin: read-only, for Support; and the item
+analysis of each lesson's test bank, for instructors."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,20 +13,25 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from courses.models import Lesson, Question
+from progress.admin import ReadOnlyAdmin
 
 from .item_analysis import NothingToAccept, accept_suggestions, lesson_report
 from .item_report import as_csv, histogram, rules
-from .models import ItemAnalysis, TestAttempt
+from .models import (
+    AttemptQuestion,
+    ChallengeProblem,
+    ChallengeRun,
+    ItemAnalysis,
+    Response,
+    TestAttempt,
+)
 
 
 @admin.register(TestAttempt)
-class TestAttemptAdmin(admin.ModelAdmin):
+class TestAttemptAdmin(ReadOnlyAdmin):
     list_display = ["id", "lesson", "learner", "status", "score", "strength", "started_at"]
     list_filter = ["status", "lesson"]
-    readonly_fields = [f.name for f in TestAttempt._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
+    list_select_related = ["lesson"]
 
 
 class CalibrationForm(forms.Form):
@@ -130,3 +138,29 @@ class ItemAnalysisAdmin(admin.ModelAdmin):
                 keys = ", ".join(f"{q.key} → {q.difficulty}" for q in changed)
                 messages.success(request, f"Relabelled {len(changed)}: {keys}.")
         return redirect("admin:quizzes_itemanalysis_report", lesson.pk)
+
+
+@admin.register(AttemptQuestion)
+class AttemptQuestionAdmin(ReadOnlyAdmin):
+    list_display = ["attempt", "position", "question"]
+    list_select_related = ["attempt", "question__lesson"]
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ["slot", "is_correct", "answered_at"]
+    list_filter = ["is_correct"]
+    list_select_related = ["slot__question__lesson"]
+
+
+@admin.register(ChallengeRun)
+class ChallengeRunAdmin(ReadOnlyAdmin):
+    list_display = ["id", "lesson", "learner", "status", "started_at"]
+    list_filter = ["status", "lesson"]
+    list_select_related = ["lesson"]
+
+
+@admin.register(ChallengeProblem)
+class ChallengeProblemAdmin(ReadOnlyAdmin):
+    list_display = ["run", "position", "question", "attempts", "solved"]
+    list_select_related = ["run", "question__lesson"]

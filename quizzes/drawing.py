@@ -3,7 +3,8 @@
 import random
 from dataclasses import dataclass
 
-TEST_PLAN = {"easy": 3, "medium": 4, "hard": 3}
+from courses.test_plan import TEST_PLAN
+
 # Where to borrow from when a difficulty runs short, nearest first.
 NEIGHBOURS = {"easy": ("medium", "hard"), "medium": ("easy", "hard"), "hard": ("medium", "easy")}
 ORDER = ("easy", "medium", "hard")

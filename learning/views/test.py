@@ -6,14 +6,15 @@ JavaScript off, the same URLs serve whole pages through POST, redirect, GET.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
-from courses.models import Lesson, Question
+from courses.models import Question
+from courses.selectors import lesson_for_learner
 from progress.strength import LABELS, RULE
 from quizzes import question_cache, selectors, services
 from quizzes.drawing import shuffled_options
@@ -22,6 +23,7 @@ from quizzes.models import AttemptQuestion, TestAttempt
 from quizzes.question_cache import Draw
 from quizzes.review import review_of_slot
 
+from ..preview import drafts_visible
 from ..rendering import render_page
 
 PAGE = "quizzes/attempt.html"
@@ -47,7 +49,7 @@ def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") 
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a test of a lesson (or resume the open one) and go to its current question."""
-    lesson = get_object_or_404(Lesson, slug=slug)
+    lesson = lesson_for_learner(slug, drafts=drafts_visible(request))
     learner = get_or_create_learner(request)
     try:
         attempt = services.start_test(learner=learner, lesson=lesson)

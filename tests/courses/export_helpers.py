@@ -14,7 +14,7 @@ def course_state(track_slugs) -> dict:
     lessons = list(
         Lesson.objects.filter(track__in=tracks).values(
             "slug", "track__slug", "title", "level", "order", "summary", "introduction",
-            "introduction_html", "minutes",
+            "introduction_html", "status",
         )
     )  # fmt: skip
     state["lessons"] = sorted(lessons, key=lambda lesson: lesson["slug"])
