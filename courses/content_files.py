@@ -15,6 +15,13 @@ from .modes import MODES_BY_SLUG
 from .validation import check_options, check_question_fields
 
 MAX_FILE_BYTES = 512 * 1024
+# Content nests a few levels (a list of questions, their options); the composer recurses
+# per level, so a deeply nested value would end in a RecursionError instead of an error
+# with its line.
+MAX_DEPTH = 20
+# Python refuses to convert integers of more than 4,300 digits (a ValueError, no line); no
+# number in a content file needs more than a few.
+MAX_NUMBER_LENGTH = 30
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_KINDS = {
     "concept", "analogy", "diagram", "fact", "confusion", "summary", "deep_dive", "use_case",
@@ -43,6 +50,8 @@ class Mapping(dict):
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
         # Aliases let a tiny file expand into gigabytes ("billion laughs"); content needs none.
         if self.check_event(yaml.AliasEvent):
@@ -50,7 +59,24 @@ class _Loader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, f"values nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node):
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"a number longer than {MAX_NUMBER_LENGTH} characters",
+                node.start_mark,
+            )  # fmt: skip
+        return super().construct_yaml_int(node)
 
 
 def _construct_mapping(loader, node):
@@ -71,6 +97,7 @@ def _construct_mapping(loader, node):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def read_text(path: Path) -> str:
