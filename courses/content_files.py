@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .markdown import MAX_MARKDOWN_LENGTH, markdown_problem, python_block
 from .modes import MODES_BY_SLUG
 from .validation import check_options, check_question_fields
 
@@ -225,6 +226,22 @@ class _Record:
             self.fail(key, f"'{key}' is longer than {max_length} characters")
         return value
 
+    def markdown(self, key: str, required: bool = True, max_length: int = MAX_MARKDOWN_LENGTH,
+                 wrap=None) -> str:  # fmt: skip
+        """Text that is rendered as Markdown (`wrap`: as which block), refused before any
+        rendering if it would take seconds to render or nest too deep."""
+        value = self.text(key, required=required, max_length=max_length)
+        if problem := markdown_problem(wrap(value) if wrap and value else value):
+            self.fail(key, f"'{key}': {problem}")
+        return value
+
+    def markdown_list(self, key: str, join) -> str:
+        """A list of Markdown entries joined into one block by `join`, checked as one."""
+        value = join(self.text_list(key))
+        if problem := markdown_problem(value):
+            self.fail(key, f"'{key}': {problem}")
+        return value
+
     def key(self, key: str = "key") -> str:
         value = self.text(key, max_length=50)
         if not KEY_PATTERN.match(value):
@@ -330,10 +347,11 @@ def read_lesson(folder: Path) -> LessonData:
             record.fail("minutes", f"minutes for {mode!r} must be a whole number from 1 to 600")
     record.done()
     introduction = match.group(2).strip()
+    intro_line = text.count("\n", 0, match.start(2)) + 1
     if not introduction:
-        raise ContentError(
-            path, text.count("\n", 0, match.start(2)) + 1, "the introduction is empty"
-        )
+        raise ContentError(path, intro_line, "the introduction is empty")
+    if problem := markdown_problem(introduction):
+        raise ContentError(path, intro_line, f"the introduction: {problem}")
 
     sections = read_sections(folder / "sections.yaml")
     questions = read_questions(folder / "questions.yaml", sections)
@@ -365,8 +383,8 @@ def read_sections(path: Path) -> list[SectionData]:
             key=key,
             kind=kind,
             heading=record.text("heading", max_length=300),
-            body=record.text("body"),
-            takeaway=record.text("takeaway", required=kind == "concept", max_length=500),
+            body=record.markdown("body"),
+            takeaway=record.markdown("takeaway", required=kind == "concept", max_length=500),
         )
         needs_items = kind in {"analogy", "diagram", "use_case"}
         for item in record.listing("items", required=needs_items):
@@ -374,7 +392,7 @@ def read_sections(path: Path) -> list[SectionData]:
             section.items.append(
                 ItemData(
                     label=item_record.text("label", max_length=200),
-                    text=item_record.text("text"),
+                    text=item_record.markdown("text"),
                     group=item_record.text("group", required=False, max_length=200),
                     link=item_record.text("link", required=False, max_length=50),
                 )
@@ -407,12 +425,12 @@ def read_questions(path: Path, sections: list[SectionData]) -> list[QuestionData
             use=record.choice("use", USES),
             kind=kind,
             difficulty=record.choice("difficulty", DIFFICULTIES),
-            prompt=record.text("prompt"),
-            code=record.text("code", required=kind == "code_output"),
-            solution=_numbered(record.text_list("solution")),
-            hint=record.text("hint", max_length=500),
-            quick_check=record.text("quick_check", max_length=500),
-            mistakes=_bulleted(record.text_list("mistakes")),
+            prompt=record.markdown("prompt"),
+            code=record.markdown("code", required=kind == "code_output", wrap=python_block),
+            solution=record.markdown_list("solution", _numbered),
+            hint=record.markdown("hint", max_length=500),
+            quick_check=record.markdown("quick_check", max_length=500),
+            mistakes=record.markdown_list("mistakes", _bulleted),
             seconds=record.integer("seconds"),
             path=path,
             line=record.data.line,
@@ -462,9 +480,9 @@ def _options(record: _Record, confusions: set[str]) -> list[OptionData]:
             option.fail("confusion", f"no confusion with key '{confusion}'")
         options.append(
             OptionData(
-                text=option.text("text", max_length=500),
+                text=option.markdown("text", max_length=500),
                 is_correct=option.boolean("correct"),
-                explanation=option.text("why", required=False, max_length=500),
+                explanation=option.markdown("why", required=False, max_length=500),
                 confusion=confusion,
             )
         )
