@@ -11,11 +11,19 @@ from pathlib import Path
 
 import yaml
 
+from .markdown import MAX_MARKDOWN_LENGTH, markdown_problem, python_block
 from .modes import MODES_BY_SLUG
 from .test_plan import TEST_LENGTH
 from .validation import check_options, check_question_fields
 
 MAX_FILE_BYTES = 512 * 1024
+# Content nests a few levels (a list of questions, their options); the composer recurses
+# per level, so a deeply nested value would end in a RecursionError instead of an error
+# with its line.
+MAX_DEPTH = 20
+# Python refuses to convert integers of more than 4,300 digits (a ValueError, no line); no
+# number in a content file needs more than a few.
+MAX_NUMBER_LENGTH = 30
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_KINDS = {
     "concept", "analogy", "diagram", "fact", "confusion", "summary", "deep_dive", "use_case",
@@ -56,6 +64,8 @@ class Mapping(dict):
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
         # Aliases let a tiny file expand into gigabytes ("billion laughs"); content needs none.
         if self.check_event(yaml.AliasEvent):
@@ -63,7 +73,24 @@ class _Loader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, f"values nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node):
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"a number longer than {MAX_NUMBER_LENGTH} characters",
+                node.start_mark,
+            )  # fmt: skip
+        return super().construct_yaml_int(node)
 
 
 def _construct_mapping(loader, node):
@@ -84,6 +111,7 @@ def _construct_mapping(loader, node):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def read_text(path: Path) -> str:
@@ -212,6 +240,22 @@ class _Record:
             self.fail(key, f"'{key}' is longer than {max_length} characters")
         return value
 
+    def markdown(self, key: str, required: bool = True, max_length: int = MAX_MARKDOWN_LENGTH,
+                 wrap=None) -> str:  # fmt: skip
+        """Text that is rendered as Markdown (`wrap`: as which block), refused before any
+        rendering if it would take seconds to render or nest too deep."""
+        value = self.text(key, required=required, max_length=max_length)
+        if problem := markdown_problem(wrap(value) if wrap and value else value):
+            self.fail(key, f"'{key}': {problem}")
+        return value
+
+    def markdown_list(self, key: str, join) -> str:
+        """A list of Markdown entries joined into one block by `join`, checked as one."""
+        value = join(self.text_list(key))
+        if problem := markdown_problem(value):
+            self.fail(key, f"'{key}': {problem}")
+        return value
+
     def key(self, key: str = "key") -> str:
         value = self.text(key, max_length=50)
         if not KEY_PATTERN.match(value):
@@ -323,10 +367,11 @@ def read_lesson(folder: Path) -> LessonData:
             record.fail("minutes", f"minutes for {mode!r} must be a whole number from 1 to 600")
     record.done()
     introduction = match.group(2).strip()
+    intro_line = text.count("\n", 0, match.start(2)) + 1
     if not introduction:
-        raise ContentError(
-            path, text.count("\n", 0, match.start(2)) + 1, "the introduction is empty"
-        )
+        raise ContentError(path, intro_line, "the introduction is empty")
+    if problem := markdown_problem(introduction):
+        raise ContentError(path, intro_line, f"the introduction: {problem}")
 
     sections = read_sections(folder / "sections.yaml")
     questions = read_questions(folder / "questions.yaml", sections)
@@ -356,8 +401,8 @@ def read_sections(path: Path) -> list[SectionData]:
             key=key,
             kind=kind,
             heading=record.text("heading", max_length=300),
-            body=record.text("body"),
-            takeaway=record.text("takeaway", required=kind == "concept", max_length=500),
+            body=record.markdown("body"),
+            takeaway=record.markdown("takeaway", required=kind == "concept", max_length=500),
         )
         needs_items = kind in {"analogy", "diagram", "use_case"}
         for item in record.listing("items", required=needs_items):
@@ -365,7 +410,7 @@ def read_sections(path: Path) -> list[SectionData]:
             section.items.append(
                 ItemData(
                     label=item_record.text("label", max_length=200),
-                    text=item_record.text("text"),
+                    text=item_record.markdown("text"),
                     group=item_record.text("group", required=False, max_length=200),
                     link=item_record.text("link", required=False, max_length=50),
                 )
@@ -398,12 +443,12 @@ def read_questions(path: Path, sections: list[SectionData]) -> list[QuestionData
             use=record.choice("use", USES),
             kind=kind,
             difficulty=record.choice("difficulty", DIFFICULTIES),
-            prompt=record.text("prompt"),
-            code=record.text("code", required=kind == "code_output"),
-            solution=_numbered(record.text_list("solution")),
-            hint=record.text("hint", max_length=500),
-            quick_check=record.text("quick_check", max_length=500),
-            mistakes=_bulleted(record.text_list("mistakes")),
+            prompt=record.markdown("prompt"),
+            code=record.markdown("code", required=kind == "code_output", wrap=python_block),
+            solution=record.markdown_list("solution", _numbered),
+            hint=record.markdown("hint", max_length=500),
+            quick_check=record.markdown("quick_check", max_length=500),
+            mistakes=record.markdown_list("mistakes", _bulleted),
             seconds=record.integer("seconds"),
             path=path,
             line=record.data.line,
@@ -453,9 +498,9 @@ def _options(record: _Record, confusions: set[str]) -> list[OptionData]:
             option.fail("confusion", f"no confusion with key '{confusion}'")
         options.append(
             OptionData(
-                text=option.text("text", max_length=500),
+                text=option.markdown("text", max_length=500),
                 is_correct=option.boolean("correct"),
-                explanation=option.text("why", required=False, max_length=500),
+                explanation=option.markdown("why", required=False, max_length=500),
                 confusion=confusion,
             )
         )

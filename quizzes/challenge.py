@@ -8,7 +8,9 @@ The rules, judged on the server's clock only:
   latency; an answer arriving later is refused as "time's up" and the problem is failed.
 - Two attempts per problem, and a hint on request (recorded).
 - A clean run — every problem solved at the first attempt, in time, without the hint —
-  earns the lesson's Pattern Master badge. Extended time never costs it.
+  earns the lesson's Pattern Master badge. Extended time never costs it. Only a run whose
+  problems the learner never started before can be clean: a restart after a wrong answer
+  (which shows that option is wrong) or a hint is practice.
 
 Each action runs in one transaction with the run row locked (select_for_update). A
 problem's actions (start, answer, hint, give up) also check the `step` their form was
@@ -76,10 +78,12 @@ def start_run(
     return the open run.
     """
     now = now or timezone.now()
-    # A solution once shown (any finished problem shows it) makes that problem known: a
-    # clean run, and so the badge, needs problems the learner meets for the first time.
+    # A problem once started, in any run, is known: its prompt was shown with time to
+    # think after a restart, and a wrong answer, a hint or a solution may have followed.
+    # A clean run, and so the badge, needs problems the learner meets for the first time,
+    # so restarting after a wrong answer cannot farm the badge.
     shown_before = ChallengeProblem.objects.filter(
-        run__learner=learner, question=OuterRef("pk"), finished_at__isnull=False
+        run__learner=learner, question=OuterRef("pk"), started_at__isnull=False
     )
     questions = Question.objects.challenge().filter(lesson=lesson).order_by("order", "id")
     drawn = list(

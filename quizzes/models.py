@@ -32,6 +32,9 @@ class TestAttempt(models.Model):
     question_count = models.PositiveSmallIntegerField(default=10)
     strength = models.CharField(max_length=20, blank=True)
     draw_note = models.CharField(max_length=300, blank=True)
+    # Drawn questions whose feedback the learner had already seen (answered in an earlier
+    # attempt, finished or ended early): such a test is practice and cannot raise strength.
+    seen_count = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -59,6 +62,11 @@ class TestAttempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def is_practice(self) -> bool:
+        """It repeats questions whose answers the learner has seen: it cannot raise strength."""
+        return self.seen_count > 0
 
 
 class ItemAnalysis(Lesson):
@@ -117,6 +125,11 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.slot} ({'right' if self.is_correct else 'wrong'})"
+
+    @property
+    def is_blank(self) -> bool:
+        """Never answered: the learner ended the test first, so it counts as wrong."""
+        return not self.selected_options and not self.typed_answer
 
 
 class ChallengeRun(models.Model):

@@ -11,7 +11,7 @@ def date_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0003_question_tables_renamed")]
+    dependencies = [("courses", "0004_authored_field_caps")]
 
     operations = [
         migrations.AddField(

@@ -27,6 +27,10 @@ from ..preview import drafts_visible
 from ..rendering import render_page
 
 PAGE = "quizzes/attempt.html"
+ENDED_EARLY = (
+    "Test ended. You had seen feedback, so it counts: the questions you had not answered "
+    "are marked wrong."
+)
 
 
 def _card(request: HttpRequest, context: dict, status: int = 200) -> TemplateResponse:
@@ -171,6 +175,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             if level in by_difficulty
         ],
         "missed": [review_of_slot(slot) for slot in slots if not slot.response.is_correct],
+        "unanswered": sum(slot.response.is_blank for slot in slots),
         "strength_label": LABELS[attempt.strength],
         "rule": RULE,
         "state": "result",
@@ -180,10 +185,15 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 def abandon(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """Close an open attempt without a result."""
+    """Stop an open attempt: closed without a result before any answer, finished with the
+    unanswered questions wrong after one (`services.abandon_test`)."""
     attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
-    if services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request)):
-        messages.info(request, "Test abandoned. Nothing from it counts towards your strength.")
+    stopped = services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request))
+    if stopped and stopped.status == TestAttempt.Status.FINISHED:
+        messages.info(request, ENDED_EARLY)
+        return redirect("learning:result", attempt.pk)
+    if stopped:
+        messages.info(request, "Test abandoned before any answer, so nothing from it counts.")
     elif attempt.status == TestAttempt.Status.FINISHED:
         messages.info(request, "That test is already finished; its result stands.")
         return redirect("learning:result", attempt.pk)
