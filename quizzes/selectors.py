@@ -8,7 +8,7 @@ from django.http import Http404
 from courses.models import Lesson, Option
 
 from .drawing import shuffled_options
-from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, TestAttempt
+from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, Response, TestAttempt
 
 
 def attempt_for(learner_id: int | None, attempt_id: int) -> TestAttempt:
@@ -113,3 +113,20 @@ def locked_challenge_run(learner_id: int | None, lesson_slug: str, run_id: int, 
     for problem in problems:
         problem.run = run
     return run
+
+
+def seen_before(attempt: TestAttempt, learner_id: int) -> int:
+    """How many of `attempt`'s questions `learner_id` had already answered, in another
+    attempt, before this one started: one query. (Merging a guest into an account asks it
+    of the guest's tests: seen as the account, a test is practice.)"""
+    drawn = AttemptQuestion.objects.filter(attempt=attempt).values("question_id")
+    return (
+        Response.objects.filter(
+            slot__attempt__learner_id=learner_id, slot__question_id__in=drawn,
+            answered_at__lt=attempt.started_at,
+        )
+        .exclude(slot__attempt=attempt)
+        .values("slot__question_id")
+        .distinct()
+        .count()
+    )  # fmt: skip

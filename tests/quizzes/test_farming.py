@@ -172,3 +172,28 @@ def test_a_practice_tests_answers_stay_within_the_query_budget(
         assert response.status_code == 303
     attempt.refresh_from_db()
     assert attempt.score == 10 and attempt.strength == "weak"
+
+
+def test_signing_in_after_a_fresh_guests_retake_cannot_reach_strong(
+    client, lesson, django_user_model
+):
+    """The exploit through a second identity: see every answer signed in, sign out, take
+    the test as a fresh guest from memory, sign in again. Merged into the account, that
+    guest's test is practice, as it would have been had the learner stayed signed in."""
+    django_user_model.objects.create_user("farmer", password="a-long-pass-phrase-42")
+    client.post(
+        reverse("accounts:login"), {"username": "farmer", "password": "a-long-pass-phrase-42"}
+    )
+    _see_every_answer(client, lesson)
+    assert _strength(client, lesson) == "weak"
+    client.post(reverse("accounts:logout"))
+
+    as_guest = finish(client, start(client, lesson), "1" * 10)
+    assert as_guest.strength == "strong"  # the guest had seen nothing
+    client.post(
+        reverse("accounts:login"), {"username": "farmer", "password": "a-long-pass-phrase-42"}
+    )
+
+    as_guest.refresh_from_db()
+    assert as_guest.is_practice
+    assert _strength(client, lesson) == "weak"
