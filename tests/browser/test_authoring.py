@@ -1,15 +1,20 @@
 """An instructor authors a lesson in the admin, as a new user would, and a learner sees it.
 
-Through the admin UI: the track, the lesson with one section of each explanation kind, one
-test question with its options (the live previews, a check that refuses it, the fix, the
-preview as a learner and "Run the snippet"). The rest of the bank (9 questions for the
-3 easy / 4 medium / 3 hard draw) is made by factories, to keep the test short.
+Through the admin UI, as a member of the Instructor group: the track, the lesson (a draft)
+with one section of each explanation kind, one test question with its options (the live
+previews, a check that refuses it, the fix, the preview as a learner and "Run the
+snippet"); the lesson's checks panel blocks publishing while the bank is short; once it is
+full the instructor publishes, and a learner finds the lesson. The rest of the bank (9
+questions for the 3 easy / 4 medium / 3 hard draw) is made by factories, to keep the test
+short.
 """
 
+import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.apps import apps
+from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from courses.models import Lesson, Question
@@ -32,12 +37,12 @@ FACTORY_BANK = ["easy"] * 2 + ["medium"] * 4 + ["hard"] * 3  # plus the one made
 
 @pytest.fixture
 def instructor(transactional_db):
-    """Staff with the authoring permissions only (the Instructor group, once it exists)."""
+    """Staff in the Instructor group, and nothing else. (Transactional tests empty the
+    database after each other, so the group is made again by its own data migration.)"""
+    roles = importlib.import_module("courses.migrations.0006_instructor_and_support_groups")
+    roles.create_groups(apps, None)
     user = User.objects.create_user("ines", password="pw-ines-authoring", is_staff=True)
-    models = ["track", "lesson", "section", "sectionitem", "question", "option"]
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="courses", content_type__model__in=models)
-    )
+    user.groups.add(Group.objects.get(name="Instructor"))
     return user
 
 
@@ -127,11 +132,29 @@ def test_an_instructor_authors_a_lesson_and_a_learner_sees_it(new_context, live_
     expect(page.locator("#test-card")).to_contain_text("A budget does not speed anything up.")
     shoot(page, "authoring-e2e-preview")
 
-    # The rest of the bank (factories), then the lesson on the site, as a learner.
+    # A draft: learners cannot see it, and the checks panel says why it cannot go live.
+    learner = new_context().new_page()
+    assert learner.goto(f"{site}/patterns/step-budgets/").status == 404
+    page.goto(f"{site}/admin/courses/lesson/{lesson.pk}/change/")
+    checks = page.locator(".lesson-checks")
+    expect(checks).to_contain_text("Publishing is refused until these are fixed")
+    page.select_option("#id_status", "published")
+    _save_and_continue(page)
+    expect(page.locator("#id_status_error")).to_contain_text("This lesson cannot be published yet")
+
+    # The rest of the bank (factories); the panel clears, the instructor publishes.
     for difficulty in FACTORY_BANK:
         make_question(lesson, difficulty=difficulty)
     assert lesson.questions.test_bank().count() == 10
-    learner = new_context().new_page()
+    page.goto(f"{site}/admin/courses/lesson/{lesson.pk}/change/")
+    expect(checks).to_contain_text("Ready to publish")
+    page.select_option("#id_status", "published")
+    _save_and_continue(page)
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    lesson.refresh_from_db()
+    assert lesson.status == "published" and lesson.published_at is not None
+
+    # The lesson on the site, as a learner.
     learner.goto(f"{site}/patterns/step-budgets/")
     expect(learner.locator("h1")).to_contain_text("Step budgets")
     expect(learner.locator("main")).to_contain_text("An agent must stop.")
