@@ -34,8 +34,9 @@ pytestmark = [pytest.mark.deploy, pytest.mark.django_db(transaction=True)]
 LESSON = "fixture-readiness"
 CALM_HEADING = "Patternwise is briefly unavailable"
 # A refused connection fails a request at once; a service that accepts and never answers
-# costs the client's timeouts: 2 s to connect to PostgreSQL, 1 s to connect to Redis and
-# 2 s for its reply. No failing request may take longer than this.
+# costs the client's timeouts (config/settings.py): 3 s to connect to PostgreSQL, 1 s to
+# connect to Redis and 2 s for its reply, once per request. No failing request may take
+# longer than this.
 PROMPT = 5.0
 RECOVERY = 5.0  # seconds a service that is back may take to be used again
 
@@ -90,7 +91,7 @@ def site(tmp_path_factory, static_root, django_db_setup):
     try:
         with gunicorn(site_env(static_root, app_url, redis.url), tmp, workers=1) as server:
             yield {"port": server["port"], "forwarder": forwarder, "redis": redis,
-                   "direct": direct, "static_root": static_root, "tmp": tmp,
+                   "direct": direct, "tmp": tmp,
                    "process": server["process"]}  # fmt: skip
     finally:
         redis.kill()
@@ -169,8 +170,8 @@ class Learner:
         return slowest
 
     def assert_answer_counts_once(self) -> None:
-        """The answer sent during the outage, sent again now: graded once, and a replay
-        changes nothing."""
+        """The answer sent during the outage wrote nothing (no partial grade); sent again
+        now, it is graded once, and a replay changes nothing."""
         assert progress_of(self.site, self.attempt_id) == (1, 1)
         status, location, _ = self.visitor.send("POST", *self.answer)
         assert (status, location) == (303, f"{self.test}questions/2/")
@@ -221,7 +222,6 @@ def test_postgresql_cut_off_then_back_and_restarted(site, postgres, capsys):
     try:
         slowest = learner.assert_calm_outage()
         assert_health(site["port"], database="down", cache="ok")
-        assert progress_of(site, learner.attempt_id) == (1, 1)  # the answer wrote nothing
     finally:
         postgres.restore()
     recovery = seconds_until_healthy(site["port"])
@@ -256,7 +256,6 @@ def test_redis_killed_then_back_and_restarted(site, capsys):
     try:
         slowest = learner.assert_calm_outage()
         assert_health(site["port"], database="ok", cache="down")
-        assert progress_of(site, learner.attempt_id) == (1, 1)  # no partial grade
     finally:
         site["redis"].start()  # on the same port, empty
     recovery = seconds_until_healthy(site["port"])
@@ -276,7 +275,6 @@ def test_redis_that_never_answers_fails_requests_promptly(site, capsys):
     try:
         slowest = learner.assert_calm_outage()
         assert_health(site["port"], database="ok", cache="down")
-        assert progress_of(site, learner.attempt_id) == (1, 1)
     finally:
         site["redis"].start()
     recovery = seconds_until_healthy(site["port"])
