@@ -1,4 +1,5 @@
-"""The shared cache when there is no Redis: Django's file-based cache, one directory that
+"""The shared cache: with Redis, a connection pool that stops asking a Redis that just failed;
+without Redis, Django's file-based cache, one directory that
 every process on the machine reads and writes, so sessions, throttles, draws and the
 content version are the same in every worker (a per-process memory cache made workers
 disagree: stale pages after an import, an answer graded with an old key, throttles
@@ -16,10 +17,36 @@ dozen files, and a write costs a file write, not a directory scan.
 """
 
 import random
+import time
 
+import redis
 from django.core.cache.backends.filebased import FileBasedCache
 
 CULL_EVERY = 32
+# Seconds a Redis that failed to connect or answer is not asked again.
+REDIS_PAUSE = 1.0
+
+
+class FailFastConnectionPool(redis.ConnectionPool):
+    """Redis connections that fail fast once Redis has failed. A page makes several cache
+    calls, and some callers (the session store) swallow an error and call again: against a
+    Redis that accepts connections but never answers, each call waited out the socket
+    timeout (a guest's lesson page took 12 s). Here, for REDIS_PAUSE seconds after a
+    connection could not be made or readied, asking for another one fails at once, so a
+    request pays one timeout and the learner gets the calm 503 page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._paused_until = 0.0
+
+    def get_connection(self, *args, **kwargs):
+        if time.monotonic() < self._paused_until:
+            raise redis.ConnectionError("Redis failed a moment ago; not asked again yet")
+        try:
+            return super().get_connection(*args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self._paused_until = time.monotonic() + REDIS_PAUSE
+            raise
 
 
 class SharedFileCache(FileBasedCache):

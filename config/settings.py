@@ -119,9 +119,16 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_health_checks=True,  # a persistent connection broken while idle is replaced
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A PostgreSQL that accepts connections but does not answer (a stalled network, a
+    # server stuck in recovery) fails the request in seconds, a calm 503, instead of
+    # holding the worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins, so concurrent requests wait
     # for each other instead of failing with "database is locked" half-way through.
@@ -159,8 +166,14 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pw"),
             "TIMEOUT": 300,
-            # An unreachable Redis fails a request in a second (a calm 503), never hangs it.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            # An unreachable Redis fails a request within seconds (a calm 503), never hangs
+            # it: a refused connection at once, a Redis that does not answer within the
+            # timeouts, and then not again for a moment (config/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 2,
+                "pool_class": "config.cache.FailFastConnectionPool",
+            },
         }
     }
 else:

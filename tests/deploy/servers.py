@@ -167,6 +167,15 @@ def redis_server(port: int, tmp: Path) -> Iterator[subprocess.Popen]:
         kill_group(process, signal.SIGKILL)
 
 
+def stalled_listener(port: int) -> socket.socket:
+    """A socket listening on `port`: connections complete, and wait, until it accepts."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((HOST, port))
+    listener.listen(64)
+    return listener
+
+
 class Forwarder:
     """A TCP forwarder between the app and a real service that the test can cut (every
     connection closed, new ones refused) and restore on the same port."""
@@ -180,12 +189,16 @@ class Forwarder:
         self.restore()
 
     def restore(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((HOST, self.port))
-        listener.listen(64)
+        self.cut()  # a stalled listener, if any
+        listener = stalled_listener(self.port)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stall(self) -> None:
+        """Cut, then let the kernel accept connections that nothing ever answers: a
+        service that hangs rather than refuses."""
+        self.cut()
+        self._listener = stalled_listener(self.port)
 
     def cut(self) -> None:
         with self._lock:

@@ -68,8 +68,9 @@ def site_config(ports: list[int], https_port: int, http_port: int, static, tmp) 
 @pytest.fixture
 def stack(course_tx, static_root, tmp_path):
     """nginx on a TLS port, balancing across two gunicorn servers (one worker each)."""
-    require(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL)")
-    require(bool(os.environ.get("REDIS_URL")), "needs Redis (REDIS_URL)")
+    # CI's SQLite pass has neither, by design: skip there; CI's second pass has both.
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.skip("runs on PostgreSQL + Redis (DATABASE_URL, REDIS_URL)")
     require(have("nginx"), "needs nginx: apt-get install -y nginx")
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
