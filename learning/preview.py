@@ -9,7 +9,10 @@ from courses.preview import is_previewing, stop_preview
 
 
 def drafts_visible(request: HttpRequest) -> bool:
-    return is_previewing(request.session, request.user)
+    """A staff author previewing drafts. An error page for a request refused before the
+    session and user were attached (a bad Host header) never is."""
+    session, user = getattr(request, "session", None), getattr(request, "user", None)
+    return session is not None and user is not None and is_previewing(session, user)
 
 
 @require_POST

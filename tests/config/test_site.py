@@ -163,3 +163,11 @@ def test_a_bug_is_a_calm_500_page(db):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "ValueError" not in response.content.decode()
+
+
+def test_a_bad_host_header_is_a_400_not_a_500(client, settings):
+    """Refused before the session and user exist, the error page must still render."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["patternwise.test"]
+    response = client.get("/ping/", HTTP_HOST="127.0.0.1:1234")
+    assert response.status_code == 400

@@ -170,14 +170,25 @@ def test_every_kind_round_trips_through_gift(db, tmp_path):
     before = {
         q.key: (question_shape(q), q.hint, q.use, q.difficulty) for q in source.questions.all()
     }
-    confusions = list(source.questions.values_list("options__confusion", flat=True))
+    confusions = list(
+        source.questions.order_by("key", "options__order", "options__id").values_list(
+            "options__confusion", flat=True
+        )
+    )
     output, _ = run_import(out, source)
     assert "0 created, 5 updated" in output
     after = {
         q.key: (question_shape(q), q.hint, q.use, q.difficulty) for q in source.questions.all()
     }
     assert after == before
-    assert list(source.questions.values_list("options__confusion", flat=True)) == confusions
+    assert (
+        list(
+            source.questions.order_by("key", "options__order", "options__id").values_list(
+                "options__confusion", flat=True
+            )
+        )
+        == confusions
+    )
 
 
 def test_export_writes_to_standard_output_and_aiken_lists_what_it_leaves_out(db):
