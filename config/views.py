@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django_htmx.http import reswap, retarget
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -65,7 +66,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 when the database or cache is down. Rendered without the request, so
     no context processor can touch the broken service again."""
     if isinstance(sys.exception(), SERVICE_DOWN):
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        if request.headers.get("HX-Request") == "true":  # only the message, where the page is
+            page = render_to_string("_unavailable.html")
+            response = reswap(retarget(HttpResponse(page, status=503), "#main"), "innerHTML")
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)

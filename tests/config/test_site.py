@@ -156,6 +156,17 @@ def test_service_outage_is_a_calm_503_page(db):
 
 
 @pytest.mark.urls("tests.config.test_site")
+def test_an_htmx_request_during_an_outage_gets_the_message_in_place_of_the_page(db):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/down/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 503
+    assert response["HX-Retarget"] == "#main" and response["HX-Reswap"] == "innerHTML"
+    html = response.content.decode()
+    assert "briefly unavailable" in html and "<html" not in html
+
+
+@pytest.mark.urls("tests.config.test_site")
 def test_a_bug_is_a_calm_500_page(db):
     from django.test import Client
 
