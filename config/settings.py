@@ -137,6 +137,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The content version gets a cache of its own (the same kind as the default, in its own
+# store), so no other key can ever evict it: see courses/content_cache.py.
+CACHES["versions"] = {**CACHES["default"]}
+if "redis" not in CACHES["default"]["BACKEND"]:
+    CACHES["versions"]["LOCATION"] = f"{CACHES['default'].get('LOCATION', '')}_versions"
+
 # Cached pages carry the release in their keys, so a deploy never serves stale markup.
 RELEASE_ID = os.environ.get("RELEASE_ID", "dev")
 

@@ -5,7 +5,8 @@ sections, items, questions and options) until there are --lessons; --learners gu
 learners; and --responses graded answers, as finished 10-question tests spread over the
 learners and lessons, with the progress rows and review cards those tests leave behind.
 History rows go in with PostgreSQL's COPY (a million responses take well under a minute);
-the course is cloned with bulk_create. Running it again adds another batch of learners.
+the course is cloned with bulk_create. Running it again adds another batch of learners
+(with --skip-if-seeded, not when the database already holds that many responses).
 """
 
 import json
@@ -44,8 +45,10 @@ class Command(BaseCommand):
         parser.add_argument("--responses", type=int, default=1_000_000,
                             help="graded answers, in finished tests of 10 (1,000,000)")  # fmt: skip
         parser.add_argument("--seed", type=int, default=12)
+        parser.add_argument("--skip-if-seeded", action="store_true",
+                            help="do nothing if the database holds --responses")  # fmt: skip
 
-    def handle(self, *args, learners, lessons, responses, seed, **options):
+    def handle(self, *args, learners, lessons, responses, seed, skip_if_seeded, **options):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "seed_scale needs PostgreSQL (it uses COPY): set DATABASE_URL=postgres://..."
@@ -54,6 +57,9 @@ class Command(BaseCommand):
             raise CommandError("--learners and --lessons must be ≥ 1 and --responses ≥ 10.")
         if not Lesson.objects.exists():
             raise CommandError("No course to build on: run `manage.py import_content` first.")
+        if skip_if_seeded and Response.objects.count() >= responses:
+            self.stdout.write(f"Already {Response.objects.count()} responses: nothing to do.")
+            return
         started = time.monotonic()
         self.random = random.Random(seed)
         with transaction.atomic():
