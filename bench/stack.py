@@ -116,14 +116,18 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_site(root: Path, workers: int = 2) -> Iterator[Site]:
+def running_site(root: Path, workers: int = 2, content: Path | None = None,
+                 port: int | None = None) -> Iterator[Site]:  # fmt: skip
     """Prepare an isolated database and static files, then serve them with gunicorn on a
-    free loopback port; gunicorn is always stopped and the temporary files removed."""
+    free loopback port; gunicorn is always stopped and the temporary files removed.
+    `content`: the course to import (the shipped one, content/, by default); `port`: the
+    port to listen on (a free one by default)."""
     tmp = Path(tempfile.mkdtemp(prefix="patternwise-bench-"))
-    log_path, port, process, site = tmp / "gunicorn.log", free_port(), None, None
+    log_path, port, process, site = tmp / "gunicorn.log", port or free_port(), None, None
     try:
         env = bench_env(root, tmp)
-        for command in (("migrate", "--noinput", "-v", "0"), ("import_content",),
+        course = (str(content),) if content else ()
+        for command in (("migrate", "--noinput", "-v", "0"), ("import_content", *course),
                         ("collectstatic", "--noinput", "-v", "0")):  # fmt: skip
             manage(root, env, *command)
         command = [
