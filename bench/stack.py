@@ -123,7 +123,8 @@ def running_site(root: Path, workers: int = 2, content: Path | None = None,
     `content`: the course to import (the shipped one, content/, by default); `port`: the
     port to listen on (a free one by default)."""
     tmp = Path(tempfile.mkdtemp(prefix="patternwise-bench-"))
-    log_path, port, process, site = tmp / "gunicorn.log", port or free_port(), None, None
+    port = port or int(os.environ.get("BENCH_PORT") or 0) or free_port()
+    log_path, process, site = tmp / "gunicorn.log", None, None
     try:
         env = bench_env(root, tmp)
         course = (str(content),) if content else ()
