@@ -47,7 +47,16 @@ class TestAttempt(models.Model):
                 condition=models.Q(score__lte=models.F("position")), name="score_within_answered"
             ),
         ]
-        indexes = [models.Index(fields=["learner", "lesson", "-started_at"])]
+        indexes = [
+            models.Index(fields=["learner", "lesson", "-started_at"]),
+            # The dashboard's latest results, read newest first: without it a learner's
+            # every finished test is sorted on each visit.
+            models.Index(
+                fields=["learner", "-finished_at"],
+                condition=models.Q(status="finished"),
+                name="finished_tests_newest_first",
+            ),
+        ]
 
     def __str__(self):
         return f"Test of {self.lesson_id} by learner {self.learner_id} ({self.status})"
