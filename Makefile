@@ -27,7 +27,10 @@ setup: $(VENV)/.runtime
 
 setup-dev: $(VENV)/.dev
 
-run: setup ## Set up and serve the site with the bundled course on SQLite.
+# The task worker (password reset mail) runs beside the server and is stopped with it.
+run: setup ## Set up and serve the site with the bundled course on SQLite, with its task worker.
+	@DEBUG=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev setup ## Set up and run the whole suite (browser tests need /usr/bin/chromium).
@@ -60,4 +63,4 @@ bench-scale: setup-dev ## seed_scale on PostgreSQL, then p50/p95 of learners' pa
 	  $(PY) bench/scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles screenshots .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache staticfiles screenshots .pytest_cache

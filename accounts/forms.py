@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
+
+from . import throttle
 
 
 class LearnerForm(forms.Form):
@@ -37,7 +39,42 @@ class SignupForm(UserCreationForm):
         fields = ["username", "email"]
 
 
-class DeleteAccountForm(forms.Form):
+class PasswordConfirmation:
+    """For forms in which a signed-in user types their password again: the check spends
+    the same budget as signing in (`throttle`), so a stolen session cannot guess it."""
+
+    THROTTLED = "throttled"
+
+    def confirm_password(self, request, password: str, wrong: forms.ValidationError) -> None:
+        username = self.user.get_username()
+        if throttle.is_blocked(request, username):
+            raise forms.ValidationError(throttle.MESSAGE, code=self.THROTTLED)
+        if not self.user.check_password(password):
+            throttle.record_failure(request, username)
+            raise wrong
+
+    def is_throttled(self) -> bool:
+        return any(
+            error.code == self.THROTTLED for errors in self.errors.as_data().values()
+            for error in errors
+        )  # fmt: skip
+
+
+class ThrottledPasswordChangeForm(PasswordConfirmation, PasswordChangeForm):
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        wrong = forms.ValidationError(
+            self.error_messages["password_incorrect"], code="password_incorrect"
+        )
+        self.confirm_password(self.request, password, wrong)
+        return password
+
+
+class DeleteAccountForm(PasswordConfirmation, forms.Form):
     """Deleting everything asks for the password: a stolen session is not enough."""
 
     password = forms.CharField(
@@ -45,12 +82,13 @@ class DeleteAccountForm(forms.Form):
         help_text="Type your password to confirm.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right.", code="wrong_password")
+        wrong = forms.ValidationError("That password is not right.", code="wrong_password")
+        self.confirm_password(self.request, password, wrong)
         return password

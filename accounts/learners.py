@@ -3,11 +3,14 @@
 The session remembers `{"user": user id or None, "id": learner id}`, so most requests
 know the learner without a query, and a guest's id left in a session is never mistaken
 for the account's after a login. Reading never creates a row (GET never changes state);
-`get_or_create_learner` is for views that write, such as starting a test.
+`get_or_create_learner` is for views that write, such as starting a test; every
+anonymous write creates its guest here, so this is where guests are rate-limited per
+client address (a flood of cookie-less POSTs would otherwise make a learner each).
 """
 
 from django.http import HttpRequest
 
+from . import limits
 from .models import Learner
 
 SESSION_KEY = "learner"
@@ -48,6 +51,7 @@ def get_or_create_learner(request: HttpRequest) -> Learner:
         learner_id = current_learner_id(request)
         learner = Learner.objects.filter(pk=learner_id, user=None).first() if learner_id else None
         if learner is None:
+            limits.new_guests().check(limits.client_address(request))
             learner = Learner.objects.create()
     _remember(request, learner)
     return learner

@@ -1,47 +1,42 @@
-"""Login throttling shared through the cache, so every app server counts the same failures.
+"""One throttle for every password check: site and admin sign-in (through the
+authentication backend), password change and the account deletion's confirmation.
 
-A key is the username and the client address together: one attacker cannot lock a learner
-out from everywhere, and one address cannot try many passwords on one account.
+Failures are counted per identity and client address together, in the shared cache: one
+attacker cannot lock a learner out from everywhere, and one address cannot try many
+passwords on one account. The identity is the username as Django reads it (stripped and
+NFKC-normalised, as the login form and `normalize_username` do) and then case-folded, so
+every spelling that could reach the same account (`ａlice`, `𝐚lice`, ` Alice `) spends
+the same budget.
 """
 
-import hashlib
+import unicodedata
 
-from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
-MAX_FAILURES = 5
-WINDOW_SECONDS = 15 * 60
+from . import limits
+
 MESSAGE = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 
 
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address. Behind our proxy (BEHIND_PROXY=1) it is the last entry of
-    X-Forwarded-For, the one the proxy itself added; earlier entries can be forged."""
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+def identity(username: object) -> str:
+    name = get_user_model().normalize_username(str(username or "").strip())
+    return unicodedata.normalize("NFKC", name.casefold()).strip()
 
 
-def _key(request: HttpRequest, username: str) -> str:
-    who = f"{username.strip().lower()[:150]}|{client_address(request)}"
-    return "login-failures:" + hashlib.sha256(who.encode()).hexdigest()
+def _who(request: HttpRequest | None, username: object) -> str:
+    # A check made without a request (no caller on the site does) still has a budget.
+    address = limits.client_address(request) if request is not None else "-"
+    return f"{identity(username)}|{address}"
 
 
-def is_blocked(request: HttpRequest, username: str) -> bool:
-    return (cache.get(_key(request, username)) or 0) >= MAX_FAILURES
+def is_blocked(request: HttpRequest | None, username: object) -> bool:
+    return limits.password_failures().exceeded(_who(request, username))
 
 
-def record_failure(request: HttpRequest, username: str) -> None:
-    key = _key(request, username)
-    cache.add(key, 0, WINDOW_SECONDS)  # starts the window at the first failure
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
+def record_failure(request: HttpRequest | None, username: object) -> None:
+    limits.password_failures().record(_who(request, username))
 
 
-def clear(request: HttpRequest, username: str) -> None:
-    cache.delete(_key(request, username))
+def clear(request: HttpRequest | None, username: object) -> None:
+    limits.password_failures().reset(_who(request, username))

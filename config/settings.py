@@ -1,8 +1,8 @@
 """Patternwise settings: one file, every knob from the environment.
 
-Local defaults are safe and need nothing installed: SQLite, a local-memory cache and a
-secret key generated into a git-ignored file. Production sets DATABASE_URL, REDIS_URL,
-SECRET_KEY, ALLOWED_HOSTS and DJANGO_HTTPS=1 (see the README).
+Local defaults are safe and need nothing installed: SQLite, a file cache that every local
+process shares and a secret key generated into a git-ignored file. Production sets
+DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DJANGO_HTTPS=1 (see the README).
 """
 
 import os
@@ -51,8 +51,15 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-# Behind a reverse proxy, the visitor's address is the last X-Forwarded-For entry.
-BEHIND_PROXY = env_bool("BEHIND_PROXY", HTTPS)
+# How many reverse proxies of ours stand in front of the app. Each appends the address it
+# saw to X-Forwarded-For, so the visitor is the Nth entry from the right; with 0 (the
+# default) the header is ignored, since a client reaching the app directly can write it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Rate limits' numbers by name, {name: (hits, seconds)}, when the defaults in
+# accounts/limits.py do not suit (tests use this).
+RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "accounts",
     "courses",
     "quizzes",
@@ -71,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_log.RequestLogMiddleware",  # first: its duration covers everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for browsers that ask (WhiteNoise serves static files precompressed).
@@ -85,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.RefuseNulBytesMiddleware",
+    "config.middleware.PrivatePagesMiddleware",
+    "config.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,8 +139,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if HTTPS and not REDIS_URL:
-    # Several app servers (or workers) must share throttles, sessions and the content cache.
+    # Several app servers must share throttles, sessions and the content cache.
     raise ImproperlyConfigured("REDIS_URL must be set in production (DJANGO_HTTPS=1).")
+
+
+def _cache_dir() -> str:
+    """Where the file cache lives without Redis: CACHE_DIR, else beside the SQLite file
+    (a temporary database gets its own cache, removed with it), else under var/. One
+    directory per database: draws and sessions are keyed by row ids, which two databases
+    would share."""
+    if path := os.environ.get("CACHE_DIR"):
+        return path
+    database = DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"{database['NAME']}-cache"
+    return str(BASE_DIR / "var" / "cache" / f"{database['HOST'] or 'local'}-{database['NAME']}")
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -136,10 +163,22 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pw"),
             "TIMEOUT": 300,
+            # An unreachable Redis fails a request in a second (a calm 503), never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Correctness must not depend on configuration: without Redis every worker and every
+    # command (import_content, a shell) still shares one cache, through files on this
+    # machine (see config/cache.py for why files and not the database).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.SharedFileCache",
+            "LOCATION": _cache_dir(),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # The content version gets a cache of its own (the same kind as the default, in its own
 # store), so no other key can ever evict it: see courses/content_cache.py.
@@ -192,6 +231,9 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Every sign-in (the site's and the admin's) goes through the password throttle.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -201,7 +243,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -237,6 +279,8 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Mail is sent outside the request by `manage.py db_worker` (tasks kept in the database).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Patternwise <noreply@localhost>")
 
 LOGIN_URL = "accounts:login"
@@ -247,6 +291,18 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
+    "loggers": {
+        # One JSON line per request (config/request_log.py); REQUEST_LOG=0 silences it.
+        "patternwise.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

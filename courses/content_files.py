@@ -11,10 +11,19 @@ from pathlib import Path
 
 import yaml
 
+from .markdown import MAX_MARKDOWN_LENGTH, markdown_problem, python_block
 from .modes import MODES_BY_SLUG
+from .test_plan import TEST_LENGTH
 from .validation import check_options, check_question_fields
 
 MAX_FILE_BYTES = 512 * 1024
+# Content nests a few levels (a list of questions, their options); the composer recurses
+# per level, so a deeply nested value would end in a RecursionError instead of an error
+# with its line.
+MAX_DEPTH = 20
+# Python refuses to convert integers of more than 4,300 digits (a ValueError, no line); no
+# number in a content file needs more than a few.
+MAX_NUMBER_LENGTH = 30
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_KINDS = {
     "concept", "analogy", "diagram", "fact", "confusion", "summary", "deep_dive", "use_case",
@@ -22,7 +31,19 @@ SECTION_KINDS = {
 QUESTION_KINDS = {"single", "multiple", "code_output", "true_false"}
 DIFFICULTIES = {"easy", "medium", "hard"}
 USES = {"practice", "test", "challenge", "diagram"}
-TEST_LENGTH = 10
+STATUSES = {"draft", "published"}
+
+# The fields of each record, in the order courses/exporter.py writes them; the reader reads
+# no other field (`_Record.done` checks), so the reader and the writer cannot drift apart.
+TRACK_FIELDS = ("title", "description", "order")
+LESSON_FIELDS = ("title", "level", "order", "summary", "status", "minutes")
+SECTION_FIELDS = ("kind", "key", "heading", "body", "takeaway", "items")
+ITEM_FIELDS = ("label", "text", "group", "link")
+QUESTION_FIELDS = (
+    "key", "use", "kind", "difficulty", "seconds", "prompt", "code", "answer", "options",
+    "confusion", "solution", "hint", "quick_check", "mistakes",
+)  # fmt: skip
+OPTION_FIELDS = ("text", "correct", "why", "confusion")
 
 
 class ContentError(Exception):
@@ -43,6 +64,8 @@ class Mapping(dict):
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
         # Aliases let a tiny file expand into gigabytes ("billion laughs"); content needs none.
         if self.check_event(yaml.AliasEvent):
@@ -50,7 +73,24 @@ class _Loader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, f"values nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node):
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"a number longer than {MAX_NUMBER_LENGTH} characters",
+                node.start_mark,
+            )  # fmt: skip
+        return super().construct_yaml_int(node)
 
 
 def _construct_mapping(loader, node):
@@ -71,6 +111,7 @@ def _construct_mapping(loader, node):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def read_text(path: Path) -> str:
@@ -153,9 +194,9 @@ class LessonData:
     order: int
     summary: str
     introduction: str
-    minutes: dict[str, int]
     sections: list[SectionData]
     questions: list[QuestionData]
+    status: str = "published"
 
 
 @dataclass
@@ -172,11 +213,12 @@ class TrackData:
 class _Record:
     """Reads typed fields from one YAML mapping, failing with the file and line."""
 
-    def __init__(self, path: Path, data, what: str):
+    def __init__(self, path: Path, data, what: str, fields: tuple[str, ...]):
         if not isinstance(data, Mapping):
             line = getattr(data, "line", None)
             raise ContentError(path, line, f"{what} must be a mapping of fields")
         self.path, self.data, self.what, self.used = path, data, what, set()
+        self.fields = fields
 
     def fail(self, key: str | None, message: str):
         line = self.data.line_of(key) if key else self.data.line
@@ -196,6 +238,22 @@ class _Record:
             self.fail(key, f"'{key}' must not be empty")
         if len(value) > max_length:
             self.fail(key, f"'{key}' is longer than {max_length} characters")
+        return value
+
+    def markdown(self, key: str, required: bool = True, max_length: int = MAX_MARKDOWN_LENGTH,
+                 wrap=None) -> str:  # fmt: skip
+        """Text that is rendered as Markdown (`wrap`: as which block), refused before any
+        rendering if it would take seconds to render or nest too deep."""
+        value = self.text(key, required=required, max_length=max_length)
+        if problem := markdown_problem(wrap(value) if wrap and value else value):
+            self.fail(key, f"'{key}': {problem}")
+        return value
+
+    def markdown_list(self, key: str, join) -> str:
+        """A list of Markdown entries joined into one block by `join`, checked as one."""
+        value = join(self.text_list(key))
+        if problem := markdown_problem(value):
+            self.fail(key, f"'{key}': {problem}")
         return value
 
     def key(self, key: str = "key") -> str:
@@ -243,6 +301,8 @@ class _Record:
         return [str(value) for value in values]
 
     def done(self):
+        undeclared = self.used - set(self.fields)
+        assert not undeclared, f"{self.what}: read fields missing from its field list: {undeclared}"
         unknown = set(self.data) - self.used
         if unknown:
             name = sorted(unknown)[0]
@@ -262,7 +322,7 @@ def read_track(folder: Path, only_lesson: str | None = None) -> TrackData:
     path = folder / "track.yaml"
     if not path.is_file():
         raise ContentError(path, None, "missing track.yaml")
-    record = _Record(path, parse_yaml(path, read_text(path)), "track")
+    record = _Record(path, parse_yaml(path, read_text(path)), "track", TRACK_FIELDS)
     slug = folder.name
     if not KEY_PATTERN.match(slug):
         raise ContentError(path, None, f"the folder name {slug!r} is not a valid slug")
@@ -284,7 +344,8 @@ def read_lesson(folder: Path) -> LessonData:
     if not match:
         raise ContentError(path, 1, "lesson.md must start with YAML front matter between --- lines")
     # A leading newline stands in for the opening ---, so YAML's line numbers are the file's.
-    record = _Record(path, parse_yaml(path, "\n" + match.group(1)), "front matter")
+    front_matter = parse_yaml(path, "\n" + match.group(1))
+    record = _Record(path, front_matter, "front matter", LESSON_FIELDS)
     slug = folder.name
     if not KEY_PATTERN.match(slug):
         raise ContentError(path, None, f"the folder name {slug!r} is not a valid slug")
@@ -292,6 +353,9 @@ def read_lesson(folder: Path) -> LessonData:
     level = record.text("level", max_length=20)
     order = record.integer("order", 0)
     summary = record.text("summary", required=False, max_length=300)
+    status = record.choice("status", STATUSES) if "status" in record.data else "published"
+    # Minutes are computed from the text (courses/minutes.py) and never written; typed ones
+    # in an older file are checked, so it still reads, then ignored.
     minutes = record.data.get("minutes") or {}
     record.used.add("minutes")
     if not isinstance(minutes, dict):
@@ -303,16 +367,15 @@ def read_lesson(folder: Path) -> LessonData:
             record.fail("minutes", f"minutes for {mode!r} must be a whole number from 1 to 600")
     record.done()
     introduction = match.group(2).strip()
+    intro_line = text.count("\n", 0, match.start(2)) + 1
     if not introduction:
-        raise ContentError(
-            path, text.count("\n", 0, match.start(2)) + 1, "the introduction is empty"
-        )
+        raise ContentError(path, intro_line, "the introduction is empty")
+    if problem := markdown_problem(introduction):
+        raise ContentError(path, intro_line, f"the introduction: {problem}")
 
     sections = read_sections(folder / "sections.yaml")
     questions = read_questions(folder / "questions.yaml", sections)
-    return LessonData(
-        slug, title, level, order, summary, introduction, dict(minutes), sections, questions
-    )
+    return LessonData(slug, title, level, order, summary, introduction, sections, questions, status)
 
 
 def _read_list(path: Path, what: str) -> list:
@@ -327,7 +390,7 @@ def _read_list(path: Path, what: str) -> list:
 def read_sections(path: Path) -> list[SectionData]:
     sections, keys, links = [], set(), []
     for data in _read_list(path, "sections"):
-        record = _Record(path, data, "section")
+        record = _Record(path, data, "section", SECTION_FIELDS)
         kind = record.choice("kind", SECTION_KINDS)
         key = record.key()
         record.what = f"section '{key}'"
@@ -338,16 +401,16 @@ def read_sections(path: Path) -> list[SectionData]:
             key=key,
             kind=kind,
             heading=record.text("heading", max_length=300),
-            body=record.text("body"),
-            takeaway=record.text("takeaway", required=kind == "concept", max_length=500),
+            body=record.markdown("body"),
+            takeaway=record.markdown("takeaway", required=kind == "concept", max_length=500),
         )
         needs_items = kind in {"analogy", "diagram", "use_case"}
         for item in record.listing("items", required=needs_items):
-            item_record = _Record(path, item, f"an item of section '{key}'")
+            item_record = _Record(path, item, f"an item of section '{key}'", ITEM_FIELDS)
             section.items.append(
                 ItemData(
                     label=item_record.text("label", max_length=200),
-                    text=item_record.text("text"),
+                    text=item_record.markdown("text"),
                     group=item_record.text("group", required=False, max_length=200),
                     link=item_record.text("link", required=False, max_length=50),
                 )
@@ -368,7 +431,7 @@ def read_questions(path: Path, sections: list[SectionData]) -> list[QuestionData
     confusions = {s.key for s in sections if s.kind == "confusion"}
     questions, keys = [], set()
     for data in _read_list(path, "questions"):
-        record = _Record(path, data, "question")
+        record = _Record(path, data, "question", QUESTION_FIELDS)
         key = record.key()
         record.what = f"question '{key}'"
         if key in keys:
@@ -380,12 +443,12 @@ def read_questions(path: Path, sections: list[SectionData]) -> list[QuestionData
             use=record.choice("use", USES),
             kind=kind,
             difficulty=record.choice("difficulty", DIFFICULTIES),
-            prompt=record.text("prompt"),
-            code=record.text("code", required=kind == "code_output"),
-            solution=_numbered(record.text_list("solution")),
-            hint=record.text("hint", max_length=500),
-            quick_check=record.text("quick_check", max_length=500),
-            mistakes=_bulleted(record.text_list("mistakes")),
+            prompt=record.markdown("prompt"),
+            code=record.markdown("code", required=kind == "code_output", wrap=python_block),
+            solution=record.markdown_list("solution", _numbered),
+            hint=record.markdown("hint", max_length=500),
+            quick_check=record.markdown("quick_check", max_length=500),
+            mistakes=record.markdown_list("mistakes", _bulleted),
             seconds=record.integer("seconds"),
             path=path,
             line=record.data.line,
@@ -429,15 +492,15 @@ def _true_false_options(record: _Record, confusions: set[str]) -> list[OptionDat
 def _options(record: _Record, confusions: set[str]) -> list[OptionData]:
     options = []
     for data in record.listing("options"):
-        option = _Record(record.path, data, f"an option of {record.what}")
+        option = _Record(record.path, data, f"an option of {record.what}", OPTION_FIELDS)
         confusion = option.text("confusion", required=False, max_length=50)
         if confusion and confusion not in confusions:
             option.fail("confusion", f"no confusion with key '{confusion}'")
         options.append(
             OptionData(
-                text=option.text("text", max_length=500),
+                text=option.markdown("text", max_length=500),
                 is_correct=option.boolean("correct"),
-                explanation=option.text("why", required=False, max_length=500),
+                explanation=option.markdown("why", required=False, max_length=500),
                 confusion=confusion,
             )
         )

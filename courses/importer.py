@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .content_files import ContentError, LessonData, QuestionData, SectionData, read_tree
+from .minutes import minutes_from_files
 from .models import Lesson, Option, Question, Section, SectionItem, Track
 from .validation import check_code_output
 
@@ -86,7 +87,8 @@ def _import_lesson(track: Track, data: LessonData, report: Report):
     lesson = Lesson.objects.filter(slug=data.slug).first() or Lesson(slug=data.slug)
     values = {
         "track": track, "title": data.title, "level": data.level, "order": data.order,
-        "summary": data.summary, "introduction": data.introduction, "minutes": data.minutes,
+        "summary": data.summary, "introduction": data.introduction,
+        "minutes": minutes_from_files(data), "status": data.status,
     }  # fmt: skip
     outcome = _save_if_changed(lesson, values)
     changes_before = _change_count(report)

@@ -9,7 +9,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .markdown import render_inline, render_markdown
+from .markdown import (
+    MAX_MARKDOWN_LENGTH,
+    python_block,
+    render_inline,
+    render_markdown,
+    validate_code,
+    validate_markdown,
+)
+from .minutes import minutes_of_lesson
 from .modes import mode_links
 from .validation import check_question_fields
 
@@ -17,7 +25,7 @@ from .validation import check_question_fields
 class Track(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -27,19 +35,39 @@ class Track(models.Model):
         return self.title
 
 
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Lesson.Status.PUBLISHED)
+
+    def visible(self, *, drafts: bool = False):
+        """What a learner may open: published lessons, and drafts too for staff previewing."""
+        return self if drafts else self.published()
+
+
 class Lesson(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="lessons")
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     level = models.CharField(max_length=20, help_text="A short level tag, e.g. ml.")
     order = models.PositiveIntegerField(default=0)
     summary = models.CharField(max_length=300, blank=True, help_text="One line for the catalogue.")
-    introduction = models.TextField(help_text="Markdown.")
+    introduction = models.TextField(
+        help_text="Markdown.", max_length=MAX_MARKDOWN_LENGTH, validators=[validate_markdown]
+    )
     introduction_html = models.TextField(editable=False, default="")
     minutes = models.JSONField(
-        default=dict, blank=True, help_text='Estimated minutes per mode, e.g. {"explanation": 6}.'
+        default=dict, blank=True, help_text="Minutes per mode, computed from the text on save."
     )
+    # Learners see only published lessons; a draft is seen by staff through the preview.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
 
     class Meta:
         ordering = ["track__order", "order", "title"]
@@ -49,15 +77,29 @@ class Lesson(models.Model):
 
     def save(self, *args, **kwargs):
         self.introduction_html = render_markdown(self.introduction)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("learning:lesson", args=[self.slug])
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
     @classmethod
     def touch(cls, lesson_id: int) -> None:
         """Record that a part of the lesson (a section, a question) changed."""
         cls.objects.filter(pk=lesson_id).update(updated_at=timezone.now())
+
+    def refresh_minutes(self) -> None:
+        """Recompute the minutes per mode from the saved sections and questions (after the
+        admin saved them), and store them if they changed."""
+        minutes = minutes_of_lesson(self)
+        if minutes != self.minutes:
+            self.minutes = minutes
+            self.save(update_fields=["minutes", "updated_at"])
 
     def minutes_for(self, mode: str) -> int | None:
         return self.minutes.get(mode)
@@ -96,12 +138,16 @@ class Section(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     order = models.PositiveIntegerField(default=0)
     heading = models.CharField(max_length=300)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(
+        blank=True, help_text="Markdown.", max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_markdown],
+    )  # fmt: skip
     body_html = models.TextField(editable=False, default="")
     takeaway = models.CharField(
         max_length=500,
         blank=True,
         help_text="Concept: the one-line takeaway. Analogy: where the analogy stops working.",
+        validators=[validate_markdown],
     )
     takeaway_html = models.TextField(editable=False, default="")
 
@@ -126,7 +172,10 @@ class SectionItem(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=200)
-    text = models.TextField(blank=True, help_text="Markdown.")
+    text = models.TextField(
+        blank=True, help_text="Markdown.", max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_markdown],
+    )  # fmt: skip
     text_html = models.TextField(editable=False, default="")
     group = models.CharField(max_length=200, blank=True, help_text="Diagram: the box's group.")
     link = models.SlugField(blank=True, help_text="The key of the concept this item stands for.")
@@ -183,20 +232,33 @@ class Question(models.Model):
     # Retired questions keep learners' history but are never drawn or shown again.
     is_active = models.BooleanField(default=True)
 
-    prompt = models.TextField(help_text="Markdown; a complete question.")
+    prompt = models.TextField(
+        help_text="Markdown; a complete question.", max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_markdown],
+    )  # fmt: skip
     prompt_html = models.TextField(editable=False, default="")
-    code = models.TextField(blank=True, help_text="Python shown under the prompt.")
+    code = models.TextField(
+        blank=True, help_text="Python shown under the prompt.", max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_code],
+    )  # fmt: skip
     code_html = models.TextField(editable=False, default="")
     expected_output = models.TextField(
-        blank=True, help_text="Code output: exactly what the code prints."
-    )
-    solution = models.TextField(help_text="Markdown: the steps that reach the answer.")
+        blank=True, help_text="Code output: exactly what the code prints.",
+        max_length=MAX_MARKDOWN_LENGTH,
+    )  # fmt: skip
+    solution = models.TextField(
+        help_text="Markdown: the steps that reach the answer.", max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_markdown],
+    )  # fmt: skip
     solution_html = models.TextField(editable=False, default="")
-    hint = models.CharField(max_length=500)
+    hint = models.CharField(max_length=500, validators=[validate_markdown])
     hint_html = models.TextField(editable=False, default="")
-    quick_check = models.CharField(max_length=500)
+    quick_check = models.CharField(max_length=500, validators=[validate_markdown])
     quick_check_html = models.TextField(editable=False, default="")
-    mistakes = models.TextField(help_text="Markdown list of common mistakes.")
+    mistakes = models.TextField(
+        help_text="Markdown list of common mistakes.", max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_markdown],
+    )  # fmt: skip
     mistakes_html = models.TextField(editable=False, default="")
     seconds = models.PositiveIntegerField(
         null=True, blank=True, help_text="Challenge: the time allowed."
@@ -215,9 +277,7 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs):
         self.prompt_html = render_markdown(self.prompt)
-        self.code_html = (
-            render_markdown(f"```python\n{self.code.rstrip()}\n```") if self.code else ""
-        )
+        self.code_html = render_markdown(python_block(self.code)) if self.code else ""
         self.solution_html = render_markdown(self.solution)
         self.hint_html = render_inline(self.hint)
         self.quick_check_html = render_inline(self.quick_check)
@@ -238,12 +298,15 @@ class Question(models.Model):
 class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveIntegerField(default=0)
-    text = models.CharField(max_length=500, help_text="Markdown, one line.")
+    text = models.CharField(
+        max_length=500, help_text="Markdown, one line.", validators=[validate_markdown]
+    )
     text_html = models.TextField(editable=False, default="")
     is_correct = models.BooleanField(default=False)
     explanation = models.CharField(
-        max_length=500, blank=True, help_text="Why this option is wrong (or right): feedback."
-    )
+        max_length=500, blank=True, help_text="Why this option is wrong (or right): feedback.",
+        validators=[validate_markdown],
+    )  # fmt: skip
     explanation_html = models.TextField(editable=False, default="")
     confusion = models.ForeignKey(
         Section,

@@ -35,12 +35,12 @@ def lesson_body_html(lesson: Lesson) -> str:
     return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
 
 
-def lesson_for_page(slug: str) -> Lesson:
+def lesson_for_page(slug: str, *, drafts: bool = False) -> Lesson:
     """The lesson with its track, for the lesson page's header: from the content cache, or
-    one query (404 if there is no such lesson)."""
-    key = content_cache.versioned_key("lesson-header", slug)
+    one query (404 if there is no such lesson, or it is a draft and `drafts` is off)."""
+    key = content_cache.versioned_key("lesson-header", slug, "drafts" if drafts else "published")
     lesson = content_cache.get(key)
     if lesson is None:
-        lesson = selectors.lesson_header(slug)
+        lesson = selectors.lesson_header(slug, drafts=drafts)
         content_cache.set(key, lesson, BODY_CACHE_SECONDS)
     return lesson

@@ -8,35 +8,45 @@ from django.shortcuts import get_object_or_404
 from .models import Lesson, Option, Question, Section, SectionItem, Track
 
 
-def catalogue(statuses: dict | None = None) -> list[Track]:
-    """Tracks with their lessons (two queries), each lesson carrying the learner's status
-    from `statuses` (lesson id -> LessonStatus) as `lesson.status`."""
-    lessons = Lesson.objects.only(
-        "track_id", "slug", "title", "level", "order", "summary", "minutes"
+def lesson_for_learner(slug: str, *, drafts: bool = False, queryset=None) -> Lesson:
+    """The lesson a learner page is about, or 404: every learner lookup by slug goes
+    through here, so a draft is found only when `drafts` (staff previewing) says so."""
+    queryset = Lesson.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.visible(drafts=drafts), slug=slug)
+
+
+def catalogue(statuses: dict | None = None, *, drafts: bool = False) -> list[Track]:
+    """Tracks with their published lessons (and drafts when previewing; two queries),
+    each lesson carrying the learner's status from `statuses` (lesson id -> LessonStatus)
+    as `lesson.learner_status` (`status` is the lesson's own: draft or published)."""
+    lessons = Lesson.objects.visible(drafts=drafts).only(
+        "track_id", "slug", "title", "level", "order", "summary", "minutes", "status"
     )
     tracks = list(Track.objects.prefetch_related(Prefetch("lessons", queryset=lessons)))
     for track in tracks:
         for lesson in track.lessons.all():
-            lesson.status = (statuses or {}).get(lesson.pk)
+            lesson.learner_status = (statuses or {}).get(lesson.pk)
     return tracks
 
 
-def track_with_status(slug: str, statuses: dict):
-    """A track, its lessons each with `status`, and `strong_count`: two queries."""
-    track = get_object_or_404(Track.objects.prefetch_related("lessons"), slug=slug)
+def track_with_status(slug: str, statuses: dict, *, drafts: bool = False):
+    """A track, its published lessons (and drafts when previewing) each with `learner_status`, and
+    `strong_count`: two queries."""
+    lessons = Prefetch("lessons", queryset=Lesson.objects.visible(drafts=drafts))
+    track = get_object_or_404(Track.objects.prefetch_related(lessons), slug=slug)
     lessons = list(track.lessons.all())
     for lesson in lessons:
-        lesson.status = statuses.get(lesson.pk)
+        lesson.learner_status = statuses.get(lesson.pk)
     track.lesson_list = lessons
     track.strong_count = sum(
-        1 for each in lessons if each.status and each.status.strength == "strong"
+        1 for each in lessons if each.learner_status and each.learner_status.strength == "strong"
     )
     return track
 
 
-def lesson_header(slug: str) -> Lesson:
+def lesson_header(slug: str, *, drafts: bool = False) -> Lesson:
     """The lesson and its track, for a page's header: one query."""
-    return get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+    return lesson_for_learner(slug, drafts=drafts, queryset=Lesson.objects.select_related("track"))
 
 
 def load_explanation(lesson: Lesson) -> Lesson:
@@ -67,7 +77,8 @@ def group_sections(sections: list[Section]) -> dict[str, list[Section]]:
 # --- Mode pages -------------------------------------------------------------------------
 
 
-def lesson_with_sections(slug: str, kinds: tuple, *, items: bool = False) -> Lesson:
+def lesson_with_sections(slug: str, kinds: tuple, *, items: bool = False,
+                         drafts: bool = False) -> Lesson:  # fmt: skip
     """The lesson and its track with its sections of `kinds` in authored order as
     `lesson.mode_sections` (with their items if asked): two queries, or three with items."""
     sections = Section.objects.filter(kind__in=kinds)
@@ -78,13 +89,13 @@ def lesson_with_sections(slug: str, kinds: tuple, *, items: bool = False) -> Les
     queryset = Lesson.objects.select_related("track").prefetch_related(
         Prefetch("sections", queryset=sections, to_attr="mode_sections")
     )
-    return get_object_or_404(queryset, slug=slug)
+    return lesson_for_learner(slug, drafts=drafts, queryset=queryset)
 
 
 VISUALIZE_KINDS = (Section.Kind.CONCEPT, Section.Kind.ANALOGY, Section.Kind.DIAGRAM)
 
 
-def lesson_for_visualize(slug: str) -> Lesson:
+def lesson_for_visualize(slug: str, *, drafts: bool = False) -> Lesson:
     """The lesson with its concepts, analogy and diagram (with items) as `mode_sections`,
     and its active diagram-quiz questions with options as `diagram_questions`: five
     queries, whatever the size of the diagram or the bank."""
@@ -100,7 +111,7 @@ def lesson_for_visualize(slug: str) -> Lesson:
         Prefetch("sections", queryset=sections, to_attr="mode_sections"),
         Prefetch("questions", queryset=questions, to_attr="diagram_questions"),
     )
-    return get_object_or_404(queryset, slug=slug)
+    return lesson_for_learner(slug, drafts=drafts, queryset=queryset)
 
 
 @dataclass(frozen=True)

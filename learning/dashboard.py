@@ -38,23 +38,32 @@ def dashboard(learner_id: int | None) -> Dashboard:
     attempts or cards."""
     now = timezone.now()
     statuses = statuses_by_lesson(learner_id)
-    lessons = Lesson.objects.select_related("track").only(
-        "slug", "title", "level", "track__title", "track__order", "order"
+    # A lesson taken back to draft leaves the dashboard; its history stays in the database.
+    lessons = (
+        Lesson.objects.published()
+        .select_related("track")
+        .only("slug", "title", "level", "track__title", "track__order", "order")
     )
     rows = [LessonRow(lesson, statuses.get(lesson.pk) or LessonStatus()) for lesson in lessons]
     results, due_count, next_due, resume = [], 0, None, None
     if learner_id is not None:
         finished = (
             TestAttempt.objects.filter(learner_id=learner_id, status=TestAttempt.Status.FINISHED)
+            .filter(lesson__status=Lesson.Status.PUBLISHED)
             .select_related("lesson")
             .only("score", "question_count", "finished_at", "lesson__title")
             .order_by("-finished_at")[:CHART_RESULTS]
         )
         results = list(reversed(finished))
-        due_count = ReviewCard.objects.filter(learner_id=learner_id, due__lte=now).count()
+        due_count = (
+            ReviewCard.objects.filter(learner_id=learner_id, due__lte=now)
+            .filter(lesson__status=Lesson.Status.PUBLISHED)
+            .count()
+        )
         next_due = None if due_count else next_due_card(learner_id, now)
         resume = (
             TestAttempt.objects.filter(learner_id=learner_id, status=TestAttempt.Status.IN_PROGRESS)
+            .filter(lesson__status=Lesson.Status.PUBLISHED)
             .select_related("lesson")
             .order_by("-started_at")
             .first()

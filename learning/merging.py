@@ -13,9 +13,11 @@ from accounts.learners import get_or_create_learner, remembered_guest_id
 from accounts.models import Learner
 from progress.models import LessonProgress, ReviewCard
 from progress.services import earliest_due
+from progress.strength import practice_strength
 from quizzes.challenge import merge_runs
 from quizzes.models import TestAttempt
 from quizzes.question_cache import forget_draws
+from quizzes.selectors import seen_before
 
 
 def adopt_guest_on_login(sender, request, user, **kwargs) -> None:
@@ -40,6 +42,14 @@ def merge_learners(*, guest: Learner, into: Learner) -> None:
 
 
 def _merge_attempts(guest: Learner, into: Learner) -> None:
+    # A guest's test of questions the account had already seen answered is practice, as
+    # it would have been had the learner been signed in: it cannot raise strength.
+    for attempt in TestAttempt.objects.filter(learner=guest).exclude(
+        status=TestAttempt.Status.IN_PROGRESS
+    ):
+        seen = seen_before(attempt, into.pk)
+        if seen > attempt.seen_count:
+            TestAttempt.objects.filter(pk=attempt.pk).update(seen_count=seen)
     open_status = TestAttempt.Status.IN_PROGRESS
     busy = TestAttempt.objects.filter(learner=into, status=open_status).values("lesson_id")
     TestAttempt.objects.filter(learner=guest, status=open_status, lesson_id__in=busy).update(
@@ -78,7 +88,10 @@ def _merge_progress(guest: Learner, into: Learner) -> None:
         )  # the attempts are merged already: this is the latest of both
         if latest is not None:
             target.latest_score, target.latest_total = latest.score, latest.question_count
-            target.strength = latest.strength
+            earned = latest.strength
+            target.strength = (
+                practice_strength(earned, target.strength) if latest.is_practice else earned
+            )
         target.review_due_at = earliest_due(into.pk, target.lesson_id)  # cards merged too
         masters = [d for d in (target.pattern_master_at, mine.pattern_master_at) if d is not None]
         target.pattern_master_at = min(masters, default=None)

@@ -18,6 +18,8 @@ from django.middleware.csrf import get_token
 from accounts.learners import current_learner_id
 from courses import content_cache
 
+from .preview import drafts_visible
+
 PAGE_SECONDS = 3600
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 NONCE_PLACEHOLDER = "\x00nonce\x00"
@@ -26,7 +28,8 @@ CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
 def is_cacheable(request: HttpRequest) -> bool:
-    """A visitor with no account, no guest learner and no pending messages."""
+    """A visitor with no account, no guest learner and no pending messages (so never staff
+    previewing drafts: that is checked too, because a cached draft would be public)."""
     return (
         not settings.DEBUG  # templates change under a developer's hands
         and request.method == "GET"
@@ -34,6 +37,7 @@ def is_cacheable(request: HttpRequest) -> bool:
         and not request.user.is_authenticated
         and current_learner_id(request) is None
         and not len(get_messages(request))
+        and not drafts_visible(request)
     )
 
 

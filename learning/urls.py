@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import account, challenge, dashboard, pages, practice, reading, review, test
+from .preview import leave_preview
+from .views import account, challenge, dashboard, pages, practice, reading, review, studio, test
 
 app_name = "learning"
 urlpatterns = [
@@ -30,4 +31,11 @@ urlpatterns = [
     # The learner's own pages
     path("me/", dashboard.dashboard, name="dashboard"),
     path("accounts/export/", account.export, name="export"),
+    # Authoring previews (staff)
+    path(
+        "studio/questions/<int:question_id>/preview/",
+        studio.question_preview,
+        name="question-preview",
+    ),  # fmt: skip
+    path("preview/leave/", leave_preview, name="leave-preview"),
 ]

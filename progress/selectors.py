@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from courses.models import Section
+from courses.models import Lesson, Section
 
 from .models import LessonProgress, ReviewCard
 
@@ -54,11 +54,12 @@ def next_in_deck(deck: list[Flashcard], now: datetime) -> Flashcard | None:
 
 
 def due_review(learner_id: int | None, now: datetime, limit: int = 100) -> list[Flashcard]:
-    """Every lesson's due cards, interleaved across lessons: two queries."""
+    """Every published lesson's due cards, interleaved across lessons: two queries."""
     if learner_id is None:
         return []
     cards = (
         ReviewCard.objects.filter(learner_id=learner_id, due__lte=now)
+        .filter(lesson__status=Lesson.Status.PUBLISHED)
         .select_related("lesson", "section", "question")
         .prefetch_related("question__options")
         .order_by("due", "id")[:limit]
@@ -86,6 +87,7 @@ def next_due_card(learner_id: int | None, now: datetime) -> ReviewCard | None:
         return None
     return (
         ReviewCard.objects.filter(learner_id=learner_id, due__gt=now)
+        .filter(lesson__status=Lesson.Status.PUBLISHED)
         .select_related("lesson")
         .order_by("due")
         .first()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import scheduling
 from .models import LessonProgress, ReviewCard
+from .strength import practice_strength
 
 
 def _locked_progress(learner_id: int, lesson_id: int) -> LessonProgress:
@@ -48,12 +49,18 @@ def record_practice(*, learner_id: int, lesson_id: int, question_key: str,
 
 def record_test_result(
     *, learner_id: int, lesson_id: int, score: int, total: int, strength: str,
-    finished_at: datetime, missed_question_ids: list[int],
-) -> None:  # fmt: skip
+    finished_at: datetime, missed_question_ids: list[int], practice: bool = False,
+) -> str:  # fmt: skip
     """A finished test: scores and strength, and a review card due now for each missed
     question (one missed again is due again now). Runs inside the transaction that grades
-    the last answer, in two or three queries: the answer POST has a query budget."""
+    the last answer, in two or three queries: the answer POST has a query budget.
+
+    A practice test (it repeated questions whose answers the learner had seen) cannot
+    raise strength: `strength`, what its score earned, is capped at the learner's current
+    one (one more query). Returns the strength recorded."""
     now = finished_at
+    if practice:
+        strength = practice_strength(strength, _locked_progress(learner_id, lesson_id).strength)
     changes = {
         "tests_taken": F("tests_taken") + 1,
         "latest_score": score,
@@ -76,6 +83,7 @@ def record_test_result(
     if not mine.update(**changes):  # started before progress existed (or merged away)
         _locked_progress(learner_id, lesson_id)
         mine.update(**changes)
+    return strength
 
 
 def earliest_due(learner_id: int, lesson_id: int):

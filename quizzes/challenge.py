@@ -8,7 +8,9 @@ The rules, judged on the server's clock only:
   latency; an answer arriving later is refused as "time's up" and the problem is failed.
 - Two attempts per problem, and a hint on request (recorded).
 - A clean run — every problem solved at the first attempt, in time, without the hint —
-  earns the lesson's Pattern Master badge. Extended time never costs it.
+  earns the lesson's Pattern Master badge. Extended time never costs it. Only a run whose
+  problems the learner never started before can be clean: a restart after a wrong answer
+  (which shows that option is wrong) or a hint is practice.
 
 Each action runs in one transaction with the run row locked (select_for_update). A
 problem's actions (start, answer, hint, give up) also check the `step` their form was
@@ -76,10 +78,12 @@ def start_run(
     return the open run.
     """
     now = now or timezone.now()
-    # A solution once shown (any finished problem shows it) makes that problem known: a
-    # clean run, and so the badge, needs problems the learner meets for the first time.
+    # A problem once started, in any run, is known: its prompt was shown with time to
+    # think after a restart, and a wrong answer, a hint or a solution may have followed.
+    # A clean run, and so the badge, needs problems the learner meets for the first time,
+    # so restarting after a wrong answer cannot farm the badge.
     shown_before = ChallengeProblem.objects.filter(
-        run__learner=learner, question=OuterRef("pk"), finished_at__isnull=False
+        run__learner=learner, question=OuterRef("pk"), started_at__isnull=False
     )
     questions = Question.objects.challenge().filter(lesson=lesson).order_by("order", "id")
     drawn = list(
@@ -111,12 +115,17 @@ def start_run(
 
 
 def restart_run(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, now: datetime | None = None
+    *,
+    learner_id: int | None,
+    lesson_slug: str,
+    run_id: int,
+    drafts: bool = False,
+    now: datetime | None = None,
 ) -> Outcome:
     """Abandon the open run and start a new one (keeping its extended time)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
         if not run.is_open:
             return Outcome("conflict", run, message=_closed(run))
         run.status = ChallengeRun.Status.ABANDONED
@@ -129,12 +138,13 @@ def restart_run(
 
 def start_problem(
     *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
+    drafts: bool = False,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Start problem `number`'s clock: its deadline is its limit from now."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
         problem, message = _current(run, number)
         if problem is not None and problem.is_started:
             message = f"Problem {number} has already started; its clock is running."
@@ -149,7 +159,8 @@ def start_problem(
 
 
 def answer_problem(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int, data,
+    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
+    drafts: bool = False, data,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Grade an answer to problem `number` (`data`: the submitted form).
@@ -160,7 +171,7 @@ def answer_problem(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
         if 1 <= number <= run.problem_count:
             question = run.problem_list[number - 1].question
             form = AnswerForm(data, question=question, options=question.options.all())
@@ -187,12 +198,13 @@ def answer_problem(
 
 def use_hint(
     *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
+    drafts: bool = False,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Show problem `number`'s hint. Recorded: the run is no longer clean."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
         problem, message = _current(run, number, must_be_started=True)
         if message := message or _stale(run, step):
             return Outcome("conflict", run, number=number, message=message)
@@ -207,13 +219,14 @@ def use_hint(
 
 def give_up(
     *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
+    drafts: bool = False,
     now: datetime | None = None,
 ) -> Outcome:  # fmt: skip
     """Stop problem `number` and show its solution; it counts as failed (as time's up if
     the deadline has passed)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
         problem, message = _current(run, number, must_be_started=True)
         if message := message or _stale(run, step):
             return Outcome("conflict", run, number=number, message=message)
@@ -224,14 +237,19 @@ def give_up(
 
 
 def extend_time(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, now: datetime | None = None
+    *,
+    learner_id: int | None,
+    lesson_slug: str,
+    run_id: int,
+    drafts: bool = False,
+    now: datetime | None = None,
 ) -> Outcome:
     """Double every time limit of the run from now on, including the running problem's
     (unless its time has already run out). It takes no step and moves none: the page's
     other forms stay valid, and asking twice changes nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id)
+        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
         if not run.is_open:
             return Outcome("conflict", run, message=_closed(run))
         if run.extended:

@@ -3,7 +3,8 @@
 import random
 from dataclasses import dataclass
 
-TEST_PLAN = {"easy": 3, "medium": 4, "hard": 3}
+from courses.test_plan import TEST_PLAN
+
 # Where to borrow from when a difficulty runs short, nearest first.
 NEIGHBOURS = {"easy": ("medium", "hard"), "medium": ("easy", "hard"), "hard": ("medium", "easy")}
 ORDER = ("easy", "medium", "hard")
@@ -13,21 +14,28 @@ ORDER = ("easy", "medium", "hard")
 class Draw:
     question_ids: list[int]
     note: str  # says how the plan was changed when the bank was short, else ""
+    seen_count: int = 0  # drawn questions whose feedback the learner has already seen
 
 
-def draw_test_questions(bank: list[tuple[int, str]], seen: set[int], rng: random.Random) -> Draw:
+def draw_test_questions(
+    bank: list[tuple[int, str]],
+    seen: set[int],
+    rng: random.Random,
+    asked: frozenset[int] = frozenset(),
+) -> Draw:
     """Pick questions for a test: 3 easy, 4 medium, 3 hard when the bank allows.
 
-    `bank` is (question id, difficulty) pairs; questions in `seen` (asked in this learner's
-    earlier attempts) come last. A short difficulty borrows from its neighbours, and the
-    note says so. The result runs from easy to hard.
+    `bank` is (question id, difficulty) pairs. Questions in `seen` (their feedback was shown
+    in an earlier attempt) come last, and before them those in `asked` (drawn before but
+    never answered). A short difficulty borrows from its neighbours, and the note says so.
+    The result runs from easy to hard; `seen_count` says how many seen questions it holds.
     """
     pools: dict[str, list[int]] = {level: [] for level in ORDER}
     for question_id, difficulty in bank:
         pools[difficulty].append(question_id)
     for ids in pools.values():
         rng.shuffle(ids)
-        ids.sort(key=lambda question_id: question_id in seen)  # stable: unseen first
+        ids.sort(key=lambda q: (q in seen, q in asked))  # stable: never asked first
     picked = {level: pools[level][:count] for level, count in TEST_PLAN.items()}
     for level in ORDER:
         del pools[level][: TEST_PLAN[level]]
@@ -48,7 +56,7 @@ def draw_test_questions(bank: list[tuple[int, str]], seen: set[int], rng: random
             "; ".join(parts) + "."
         )
     ids = [question_id for level in ORDER for question_id in picked[level]]
-    return Draw(ids, note)
+    return Draw(ids, note, seen_count=len(seen.intersection(ids)))
 
 
 def shuffled_options(options: list, seed: int, question_id: int) -> list:

@@ -32,6 +32,9 @@ class TestAttempt(models.Model):
     question_count = models.PositiveSmallIntegerField(default=10)
     strength = models.CharField(max_length=20, blank=True)
     draw_note = models.CharField(max_length=300, blank=True)
+    # Drawn questions whose feedback the learner had already seen (answered in an earlier
+    # attempt, finished or ended early): such a test is practice and cannot raise strength.
+    seen_count = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -49,6 +52,8 @@ class TestAttempt(models.Model):
         ]
         indexes = [
             models.Index(fields=["learner", "lesson", "-started_at"]),
+            # Item analysis: a lesson's finished attempts, ranked by score.
+            models.Index(fields=["lesson", "status", "score"], name="attempt_lesson_status_score"),
             # The dashboard's latest results, read newest first: without it a learner's
             # every finished test is sorted on each visit.
             models.Index(
@@ -64,6 +69,20 @@ class TestAttempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def is_practice(self) -> bool:
+        """It repeats questions whose answers the learner has seen: it cannot raise strength."""
+        return self.seen_count > 0
+
+
+class ItemAnalysis(Lesson):
+    """A lesson seen through its test results: the admin's item analysis pages hang on it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "item analysis"
+        verbose_name_plural = "item analysis"
 
 
 class AttemptQuestion(models.Model):
@@ -113,6 +132,11 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.slot} ({'right' if self.is_correct else 'wrong'})"
+
+    @property
+    def is_blank(self) -> bool:
+        """Never answered: the learner ended the test first, so it counts as wrong."""
+        return not self.selected_options and not self.typed_answer
 
 
 class ChallengeRun(models.Model):

@@ -6,29 +6,32 @@ learner's progress summary, through `progress.services.record_practice`.
 """
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 
 from accounts.models import Learner
 from courses.models import Lesson, Option, Question
+from courses.selectors import lesson_for_learner
 from progress.models import LessonProgress
 from progress.services import record_practice
 
 from .grading import grade
 
 
-def practice_set(slug: str) -> tuple[Lesson, list[Question]]:
+def practice_set(slug: str, *, drafts: bool = False) -> tuple[Lesson, list[Question]]:
     """The lesson and its practice questions in order, each with its options: two queries
-    however many there are (a third, for the lesson alone, when there are none)."""
+    however many there are (a third, for the lesson alone, when there are none). A draft
+    lesson is a 404 unless `drafts` (staff previewing)."""
     options = Prefetch("options", queryset=Option.objects.select_related("confusion"))
+    lessons = Lesson.objects.visible(drafts=drafts)
     questions = list(
         Question.objects.practice()
-        .filter(lesson__slug=slug)
+        .filter(lesson__in=lessons.filter(slug=slug))
         .select_related("lesson__track")
         .prefetch_related(options)
         .order_by("order", "id")
     )
     if not questions:
-        return get_object_or_404(Lesson.objects.select_related("track"), slug=slug), []
+        queryset = Lesson.objects.select_related("track")
+        return lesson_for_learner(slug, drafts=drafts, queryset=queryset), []
     lesson = questions[0].lesson
     for question in questions:
         question.lesson = lesson  # one lesson object for the page

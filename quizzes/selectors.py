@@ -5,10 +5,10 @@ nothing."""
 from django.db.models import Prefetch
 from django.http import Http404
 
-from courses.models import Option
+from courses.models import Lesson, Option
 
 from .drawing import shuffled_options
-from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, TestAttempt
+from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, Response, TestAttempt
 
 
 def attempt_for(learner_id: int | None, attempt_id: int) -> TestAttempt:
@@ -89,10 +89,12 @@ def latest_challenge_run(learner_id: int | None, lesson) -> ChallengeRun | None:
     return run
 
 
-def locked_challenge_run(learner_id: int | None, lesson_slug: str, run_id: int) -> ChallengeRun:
+def locked_challenge_run(learner_id: int | None, lesson_slug: str, run_id: int, *,
+                         drafts: bool = False) -> ChallengeRun:  # fmt: skip
     """The learner's run of the lesson, with its lesson and problems (`run.problem_list`,
     with questions and options), the run row locked for update: two queries. Call it
-    inside `transaction.atomic`. Another learner's run, another lesson's, or none: 404.
+    inside `transaction.atomic`. Another learner's run, another lesson's, a draft lesson's
+    (unless `drafts`: staff previewing), or none: 404.
 
     Only the run row is locked. Every write to a problem locks its run first, so the run
     lock guards its problems too, and there is one lock order: no deadlocks.
@@ -101,6 +103,7 @@ def locked_challenge_run(learner_id: int | None, lesson_slug: str, run_id: int) 
         ChallengeProblem.objects.select_related("run__lesson__track", "run__learner")
         .select_for_update(of=("run",))
         .filter(run_id=run_id, run__learner_id=learner_id, run__lesson__slug=lesson_slug)
+        .filter(run__lesson__in=Lesson.objects.visible(drafts=drafts))
         .order_by("position")
     )
     if not problems:
@@ -110,3 +113,20 @@ def locked_challenge_run(learner_id: int | None, lesson_slug: str, run_id: int) 
     for problem in problems:
         problem.run = run
     return run
+
+
+def seen_before(attempt: TestAttempt, learner_id: int) -> int:
+    """How many of `attempt`'s questions `learner_id` had already answered, in another
+    attempt, before this one started: one query. (Merging a guest into an account asks it
+    of the guest's tests: seen as the account, a test is practice.)"""
+    drawn = AttemptQuestion.objects.filter(attempt=attempt).values("question_id")
+    return (
+        Response.objects.filter(
+            slot__attempt__learner_id=learner_id, slot__question_id__in=drawn,
+            answered_at__lt=attempt.started_at,
+        )
+        .exclude(slot__attempt=attempt)
+        .values("slot__question_id")
+        .distinct()
+        .count()
+    )  # fmt: skip

@@ -1,5 +1,10 @@
 """The test flow's writes: start, answer, abandon. Each runs in one transaction.
 
+Integrity rules a teacher can defend: a question counts as seen once its feedback was shown
+(it has a response, in any attempt); the draw asks unseen questions first, and a test that
+still repeats seen ones is practice, which records a score but cannot raise strength
+(`progress.strength`); stopping a test after an answer finishes it with the rest wrong.
+
 Views call these and render what they return; every rule about who may do what, and when,
 is checked here, with the database constraints as the final guarantee.
 """
@@ -8,7 +13,8 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Learner
@@ -40,13 +46,9 @@ def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
     bank = list(Question.objects.test_bank().filter(lesson=lesson).values_list("id", "difficulty"))
     if not bank:
         raise TestUnavailable(f"“{lesson.title}” has no test questions yet.")
-    seen = set(
-        AttemptQuestion.objects.filter(
-            attempt__learner=learner, attempt__lesson=lesson
-        ).values_list("question_id", flat=True)
-    )
+    seen, asked = _history(learner, lesson)
     seed = secrets.randbits(62)
-    draw = draw_test_questions(bank, seen, random.Random(seed))
+    draw = draw_test_questions(bank, seen, random.Random(seed), asked=asked)
     try:
         with transaction.atomic():
             attempt = TestAttempt.objects.create(
@@ -55,6 +57,7 @@ def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
                 seed=seed,
                 question_count=len(draw.question_ids),
                 draw_note=draw.note,
+                seen_count=draw.seen_count,
             )
             AttemptQuestion.objects.bulk_create(
                 AttemptQuestion(attempt=attempt, question_id=question_id, position=position)
@@ -66,6 +69,17 @@ def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
         )
     record_mode_visit(learner_id=learner.pk, lesson_id=lesson.pk, mode="test")
     return attempt
+
+
+def _history(learner: Learner, lesson: Lesson) -> tuple[set[int], frozenset[int]]:
+    """The lesson's test questions the learner has seen answered (a response exists, so
+    its feedback was shown, in any earlier attempt, finished or ended early), and those
+    only drawn: one query."""
+    drawn = AttemptQuestion.objects.filter(attempt__learner=learner, attempt__lesson=lesson)
+    seen, asked = set(), set()
+    for question_id, response_id in drawn.values_list("question_id", "response"):
+        (asked if response_id is None else seen).add(question_id)
+    return seen, frozenset(asked)
 
 
 @dataclass
@@ -108,24 +122,14 @@ def submit_answer(
     return Outcome("graded", attempt, position, response=response)
 
 
-# The one statement that decides whether an answer counts. Written as SQL because it runs
-# on every answer and the ORM spends twenty times longer building it than the database
-# spends running it (the answer POST has a throughput budget; see `make bench`).
-ADVANCE = (
-    f"UPDATE {TestAttempt._meta.db_table} SET position = position + 1, score = score + %s "  # noqa: S608 - our table name; values are parameters
-    "WHERE id = %s AND learner_id = %s AND status = %s AND position = %s"
-)
-
-
 def _advance(draw: Draw, position: int, is_correct: bool) -> bool:
-    """Move the attempt past `position` if, and only if, it is open and waiting there."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ADVANCE,
-            [int(is_correct), draw.attempt_id, draw.learner_id,
-             TestAttempt.Status.IN_PROGRESS, position],
-        )  # fmt: skip
-        return cursor.rowcount == 1
+    """Move the attempt past `position` if, and only if, it is open and waiting there: one
+    conditional UPDATE, which the database applies one at a time."""
+    waiting = TestAttempt.objects.filter(
+        pk=draw.attempt_id, learner_id=draw.learner_id,
+        status=TestAttempt.Status.IN_PROGRESS, position=position,
+    )  # fmt: skip
+    return waiting.update(position=F("position") + 1, score=F("score") + int(is_correct)) == 1
 
 
 def _refused(attempt_id: int, position: int) -> Outcome:
@@ -152,17 +156,24 @@ def _finish(attempt: TestAttempt) -> None:
     tally = Tally(attempt.score, attempt.position, sum(hard), len(hard))
     attempt.status = TestAttempt.Status.FINISHED
     attempt.finished_at = timezone.now()
-    attempt.strength = strength_of(tally)
     missed = [question_id for question_id, _, is_correct in graded if not is_correct]
-    record_test_result(
+    attempt.strength = record_test_result(
         learner_id=attempt.learner_id, lesson_id=attempt.lesson_id, score=attempt.score,
-        total=attempt.question_count, strength=attempt.strength,
+        total=attempt.question_count, strength=strength_of(tally),
         finished_at=attempt.finished_at, missed_question_ids=missed,
+        practice=attempt.is_practice,
     )  # fmt: skip
 
 
 def abandon_test(*, attempt_id: int, learner_id: int) -> TestAttempt | None:
-    """Close an open attempt without a result. Returns None if there was nothing to close."""
+    """Stop an open attempt. Returns None if there was nothing to stop.
+
+    Before any answer, nothing was shown but the first prompt: the attempt is closed
+    without a result (status "abandoned"). After an answer the learner has seen feedback,
+    so stopping cannot be a way to drop a test that is going badly, nor to see answers for
+    free: the attempt is finished with every unanswered question wrong (a blank response),
+    its result counts like any other, and all its questions count as seen.
+    """
     with transaction.atomic():
         attempt = (
             TestAttempt.objects.select_for_update()
@@ -171,7 +182,17 @@ def abandon_test(*, attempt_id: int, learner_id: int) -> TestAttempt | None:
         )
         if attempt is None:
             return None
-        attempt.status = TestAttempt.Status.ABANDONED
-        attempt.finished_at = timezone.now()
-        attempt.save(update_fields=["status", "finished_at"])
+        if attempt.position == 0:
+            attempt.status = TestAttempt.Status.ABANDONED
+            attempt.finished_at = timezone.now()
+            attempt.save(update_fields=["status", "finished_at"])
+            return attempt
+        unanswered = AttemptQuestion.objects.filter(attempt=attempt, position__gte=attempt.position)
+        Response.objects.bulk_create(
+            Response(slot=slot, selected_options=[], typed_answer="", is_correct=False)
+            for slot in unanswered
+        )
+        attempt.position = attempt.question_count
+        _finish(attempt)
+        attempt.save(update_fields=["position", "status", "finished_at", "strength"])
     return attempt

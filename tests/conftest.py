@@ -5,8 +5,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -14,6 +16,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The suite's own course: every section kind and question kind, frozen for the tests, so
 # that editing the shipped course in content/ breaks no test but tests/test_shipped_content.py.
 COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_file_cache(tmp_path_factory):
+    """Without Redis the shared cache is a directory of files: the suite gets its own, so a
+    server running on this checkout never shares sessions or draws with the tests."""
+    default = django_settings.CACHES["default"]
+    if default["BACKEND"] != "config.cache.SharedFileCache":
+        yield
+        return
+    location = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(
+        CACHES={**django_settings.CACHES, "default": {**default, "LOCATION": location}}
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -52,3 +69,18 @@ def course_tx(transactional_db):
 
     import_content(COURSE)
     return {lesson.slug: lesson for lesson in Lesson.objects.all()}
+
+
+@pytest.fixture
+def run_tasks(db, monkeypatch):
+    """Run every queued task (the password reset mail) as `manage.py db_worker` would.
+    The worker drops connections it thinks stale; inside a test's transaction, that would
+    be the test's own connection (on PostgreSQL), so here it keeps it."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+    return run

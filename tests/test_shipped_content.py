@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from courses.exporter import export_content
 from courses.importer import import_content
-from courses.models import Lesson, Question, Section
+from courses.models import Lesson, Question, Section, Track
 from courses.modes import MODES
+
+from .courses.export_helpers import course_state, files_of
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 LESSON_FOLDERS = sorted(path.parent for path in CONTENT.glob("*/*/lesson.md"))
@@ -64,3 +67,19 @@ def test_every_page_of_every_lesson_renders(shipped, client, folder):
     question_page = client.get(started["Location"])
     assert question_page.status_code == 200
     assert "Question 1 of 10" in question_page.content.decode()
+
+
+def test_importing_then_exporting_reproduces_the_files_byte_for_byte(shipped, tmp_path):
+    slugs = sorted(path.name for path in CONTENT.iterdir() if (path / "track.yaml").is_file())
+    before = course_state(slugs)
+    export_content(tmp_path, tracks=Track.objects.filter(slug__in=slugs))
+    shipped_files = {
+        name: data for name, data in files_of(CONTENT).items() if name.split("/")[0] in slugs
+    }
+    exported = files_of(tmp_path)
+    assert sorted(exported) == sorted(shipped_files)
+    for name, data in shipped_files.items():
+        assert exported[name] == data, f"content/{name} is not as export_content writes it"
+    # And the files import to the very same database: nothing to change, nothing changed.
+    assert not import_content(tmp_path).changed
+    assert course_state(slugs) == before

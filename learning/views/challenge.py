@@ -7,7 +7,6 @@ replayed, stale or out-of-order form is a 409 and changes nothing.
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +17,12 @@ from django_htmx.http import retarget
 
 from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Lesson
+from courses.selectors import lesson_header
 from quizzes import challenge, selectors
 from quizzes.forms import ChallengeStepForm
 from quizzes.review import review_of_problem
 
+from ..preview import drafts_visible
 from ..rendering import render_mode_page, wants_fragment
 from .practice import _errors
 
@@ -47,7 +48,7 @@ def challenge_mode(request: HttpRequest, slug: str) -> HttpResponse:
     Template: quizzes/challenge.html."""
     if request.method == "POST":
         return _challenge_post(request, slug)
-    lesson = _lesson(slug)
+    lesson = _lesson(request, slug)
     return _challenge_page(
         request, lesson, selectors.latest_challenge_run(current_learner_id(request), lesson)
     )
@@ -57,17 +58,18 @@ def _challenge_post(request: HttpRequest, slug: str) -> HttpResponse:
     """Every button of the page. A run's own actions read the lesson with the locked run."""
     step = ChallengeStepForm(request.POST)
     if not step.is_valid():
-        return _challenge_refused(request, _lesson(slug), _errors(step), status=400)
+        return _challenge_refused(request, _lesson(request, slug), _errors(step), status=400)
     data, url = step.cleaned_data, reverse("learning:challenge", args=[slug])
     action = data["action"]
     if action == "start_run":
-        lesson, learner = _lesson(slug), get_or_create_learner(request)
+        lesson, learner = _lesson(request, slug), get_or_create_learner(request)
         try:
             challenge.start_run(learner=learner, lesson=lesson, extended=data["extended"])
         except challenge.ChallengeUnavailable as error:
             return _challenge_refused(request, lesson, str(error), status=409)
         return HttpResponseRedirect(url, status=303)
-    where = {"learner_id": current_learner_id(request), "lesson_slug": slug, "run_id": data["run"]}
+    where = {"learner_id": current_learner_id(request), "lesson_slug": slug, "run_id": data["run"],
+             "drafts": drafts_visible(request)}  # fmt: skip
     if action in PROBLEM_ACTIONS:
         where |= {"number": data["number"], "step": data["step"]}
         if action == "answer":
@@ -86,8 +88,8 @@ def _challenge_post(request: HttpRequest, slug: str) -> HttpResponse:
     return _challenge_page(request, lesson, outcome.run, event=outcome.event, partial=part)
 
 
-def _lesson(slug: str) -> Lesson:
-    return get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+def _lesson(request: HttpRequest, slug: str) -> Lesson:
+    return lesson_header(slug, drafts=drafts_visible(request))
 
 
 def _challenge_refused(request, lesson, message: str, status: int) -> TemplateResponse:

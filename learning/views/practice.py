@@ -19,6 +19,7 @@ from quizzes import practice
 from quizzes.forms import AnswerForm, PracticeStepForm
 from quizzes.review import AnswerReview
 
+from ..preview import drafts_visible
 from ..rendering import render_mode_page
 
 PRACTICE = "quizzes/practice.html"
@@ -40,7 +41,7 @@ def practice_mode(request: HttpRequest, slug: str) -> HttpResponse:
     you like, ask for the hint, or show the solution; then the step-by-step solution, the
     quick check and the common mistakes. Models: Lesson, Question, Option, LessonProgress.
     Template: quizzes/practice.html."""
-    lesson, questions = practice.practice_set(slug)
+    lesson, questions = practice.practice_set(slug, drafts=drafts_visible(request))
     if not questions:
         return render_mode_page(request, PRACTICE, lesson, "practice", {"state": "empty"})
     if request.method == "POST":

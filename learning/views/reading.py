@@ -8,7 +8,6 @@ htmx a page answers with one of its partials; without JavaScript, with the whole
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -22,6 +21,7 @@ from quizzes.diagram_quiz import QUIZ_LENGTH, grade_quiz
 from quizzes.forms import ComponentForm, DiagramQuizForm, MatchingForm
 from quizzes.matching import MIN_PAIRS, grade_matches, shuffled_counterparts
 
+from ..preview import drafts_visible
 from ..rendering import render_mode_page
 
 
@@ -41,7 +41,9 @@ def _record_visit(request: HttpRequest, lesson: Lesson, mode: str) -> None:
 def deep_dive(request: HttpRequest, slug: str) -> TemplateResponse:
     """What it is, why it matters, where it fits and a mental model.
     Models: Lesson, Section (deep_dive). Template: courses/modes/deep_dive.html."""
-    lesson = selectors.lesson_with_sections(slug, (Section.Kind.DEEP_DIVE,))
+    lesson = selectors.lesson_with_sections(
+        slug, (Section.Kind.DEEP_DIVE,), drafts=drafts_visible(request)
+    )
     context = {"sections": lesson.mode_sections}
     return _page(request, lesson, "deep-dive", "courses/modes/deep_dive.html", context)
 
@@ -50,7 +52,9 @@ def deep_dive(request: HttpRequest, slug: str) -> TemplateResponse:
 def why_it_matters(request: HttpRequest, slug: str) -> TemplateResponse:
     """Use cases: scenario, problem and solution, then the code before and after.
     Models: Lesson, Section (use_case), SectionItem. Template: courses/modes/why_it_matters.html."""
-    lesson = selectors.lesson_with_sections(slug, (Section.Kind.USE_CASE,), items=True)
+    lesson = selectors.lesson_with_sections(
+        slug, (Section.Kind.USE_CASE,), items=True, drafts=drafts_visible(request)
+    )
     context = {"sections": lesson.mode_sections}
     return _page(request, lesson, "why-it-matters", "courses/modes/why_it_matters.html", context)
 
@@ -65,7 +69,7 @@ def visualize(request: HttpRequest, slug: str) -> TemplateResponse:
     panel), then the diagram quiz, graded on POST.
     Models: Lesson, Section, SectionItem, Question, Option.
     Template: courses/modes/visualize.html."""
-    lesson = selectors.lesson_for_visualize(slug)
+    lesson = selectors.lesson_for_visualize(slug, drafts=drafts_visible(request))
     diagram = selectors.diagram_of(lesson.mode_sections)
     questions = lesson.diagram_questions[:QUIZ_LENGTH]
     context = {"diagram": diagram, "questions": questions, "component": None}
@@ -101,7 +105,9 @@ ANALOGY = "courses/modes/analogy.html"
 def analogy(request: HttpRequest, slug: str) -> TemplateResponse:
     """The analogy's story, then matching each concept to its counterpart, graded on POST.
     Models: Lesson, Section (analogy), SectionItem. Template: courses/modes/analogy.html."""
-    lesson = selectors.lesson_with_sections(slug, (Section.Kind.ANALOGY,), items=True)
+    lesson = selectors.lesson_with_sections(
+        slug, (Section.Kind.ANALOGY,), items=True, drafts=drafts_visible(request)
+    )
     section = next(iter(lesson.mode_sections), None)
     concepts = list(section.items.all()) if section else []
     offered = shuffled_counterparts(concepts, lesson.pk)
@@ -123,10 +129,10 @@ def mode_done(request: HttpRequest, slug: str, mode: str) -> HttpResponse:
     """Mark a mode of a lesson as done (a visit), then go back to that mode's page.
     Models: Lesson, LessonProgress. Template (unknown mode): courses/modes/unknown_mode.html."""
     known = MODES_BY_SLUG.get(mode)
+    lesson = selectors.lesson_for_learner(slug, drafts=drafts_visible(request))
     if known is None or known.slug not in SELF_MARKED:
-        context = {"mode_slug": mode, "lesson": get_object_or_404(Lesson, slug=slug)}
+        context = {"mode_slug": mode, "lesson": lesson}
         return TemplateResponse(request, "courses/modes/unknown_mode.html", context, status=400)
-    lesson = get_object_or_404(Lesson, slug=slug)
     _record_visit(request, lesson, known.slug)
     url = mode_url(known, lesson.slug) or lesson.get_absolute_url()
     return HttpResponseRedirect(f"{url.split('#')[0]}#mode-done", status=303)

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Lesson, Section
+from courses.selectors import lesson_header
 from progress import scheduling, selectors, services
 from progress.forms import RatingForm
 from progress.models import ReviewCard
 
+from ..preview import drafts_visible
 from ..rendering import render_page
 from ..status import mode_page_context
 
@@ -35,7 +37,7 @@ def _card_context(flashcard, now) -> dict:
 @require_GET
 def flashcards(request: HttpRequest, slug: str) -> HttpResponse:
     """The lesson's key facts and confusions as cards, and the whole deck as a cheat sheet."""
-    lesson = get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+    lesson = lesson_header(slug, drafts=drafts_visible(request))
     return render_page(request, "progress/flashcards.html", _flashcards_context(request, lesson))
 
 
@@ -58,7 +60,7 @@ def _flashcards_context(request, lesson, form=None) -> dict:
 
 @require_POST
 def rate_flashcard(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = get_object_or_404(Lesson.objects.select_related("track"), slug=slug)
+    lesson = lesson_header(slug, drafts=drafts_visible(request))
     form = RatingForm(request.POST)
     if not form.is_valid():
         context = _flashcards_context(request, lesson, form=form)
@@ -110,7 +112,9 @@ def rate_review(request: HttpRequest) -> HttpResponse:
             request, "progress/review.html", _review_context(request, form), status=400
         )
     learner_id = current_learner_id(request)
-    card = get_object_or_404(ReviewCard, pk=int(card_id), learner_id=learner_id)
+    card = get_object_or_404(
+        ReviewCard, pk=int(card_id), learner_id=learner_id, lesson__status=Lesson.Status.PUBLISHED
+    )
     services.rate_card(learner_id=learner_id, lesson_id=card.lesson_id, card_id=card.pk,
                        rating=form.cleaned_data["rating"])  # fmt: skip
     if request.htmx:

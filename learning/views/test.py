@@ -6,14 +6,15 @@ JavaScript off, the same URLs serve whole pages through POST, redirect, GET.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
-from courses.models import Lesson, Question
+from courses.models import Question
+from courses.selectors import lesson_for_learner
 from progress.strength import LABELS, RULE
 from quizzes import question_cache, selectors, services
 from quizzes.drawing import shuffled_options
@@ -22,9 +23,14 @@ from quizzes.models import AttemptQuestion, TestAttempt
 from quizzes.question_cache import Draw
 from quizzes.review import review_of_slot
 
+from ..preview import drafts_visible
 from ..rendering import render_page
 
 PAGE = "quizzes/attempt.html"
+ENDED_EARLY = (
+    "Test ended. You had seen feedback, so it counts: the questions you had not answered "
+    "are marked wrong."
+)
 
 
 def _card(request: HttpRequest, context: dict, status: int = 200) -> TemplateResponse:
@@ -47,7 +53,7 @@ def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") 
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a test of a lesson (or resume the open one) and go to its current question."""
-    lesson = get_object_or_404(Lesson, slug=slug)
+    lesson = lesson_for_learner(slug, drafts=drafts_visible(request))
     learner = get_or_create_learner(request)
     try:
         attempt = services.start_test(learner=learner, lesson=lesson)
@@ -169,6 +175,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             if level in by_difficulty
         ],
         "missed": [review_of_slot(slot) for slot in slots if not slot.response.is_correct],
+        "unanswered": sum(slot.response.is_blank for slot in slots),
         "strength_label": LABELS[attempt.strength],
         "rule": RULE,
         "state": "result",
@@ -178,10 +185,15 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 def abandon(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """Close an open attempt without a result."""
+    """Stop an open attempt: closed without a result before any answer, finished with the
+    unanswered questions wrong after one (`services.abandon_test`)."""
     attempt = selectors.attempt_for(current_learner_id(request), attempt_id)
-    if services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request)):
-        messages.info(request, "Test abandoned. Nothing from it counts towards your strength.")
+    stopped = services.abandon_test(attempt_id=attempt.pk, learner_id=current_learner_id(request))
+    if stopped and stopped.status == TestAttempt.Status.FINISHED:
+        messages.info(request, ENDED_EARLY)
+        return redirect("learning:result", attempt.pk)
+    if stopped:
+        messages.info(request, "Test abandoned before any answer, so nothing from it counts.")
     elif attempt.status == TestAttempt.Status.FINISHED:
         messages.info(request, "That test is already finished; its result stands.")
         return redirect("learning:result", attempt.pk)

@@ -196,6 +196,14 @@ def assert_refused(tmp_path, filename: str, text: str, line: int | None, message
         ("sections.yaml", "- kind: concept\n  key: a\n  heading: A\n  body: B\n  takeaway: C\n  colour: red\n", 6, "unknown field 'colour'"),
         ("sections.yaml", "- kind: concept\n  key: a\n  key: b\n", 3, "duplicate key"),
         ("sections.yaml", "a: &a [x, x, x]\nb: &b [*a, *a, *a]\n", 2, "aliases"),
+        ("sections.yaml", "- kind: concept\n  key: a\n  heading: A\n  body: '" + "[" * 10_000 + "'\n  takeaway: C\n", 4, "'body': More than 20"),
+        ("sections.yaml", "- kind: concept\n  key: a\n  heading: A\n  body: B\n  takeaway: '" + "1. " * 150 + "'\n", 5, "nested more than 10 deep"),
+        ("lesson.md", "---\ntitle: T\nlevel: ml\n---\n" + "<a " * 5_000 + "\n", 5, "the introduction: More than 20"),
+        ("sections.yaml", "- kind: concept\n  key: a\n  heading: " + "[" * 100_000 + "]" * 100_000 + "\n", 3, "nested deeper than 20 levels"),
+        ("sections.yaml", "- kind: concept\n  key: a\n  heading: " + "{a: " * 100_000 + "}" * 100_000 + "\n", 3, "nested deeper than 20 levels"),
+        ("sections.yaml", "- kind: concept\n  key: a\n  heading:\n" + "".join("  " * i + "    -\n" for i in range(200)), 22, "nested deeper than 20 levels"),
+        ("sections.yaml", "- kind: concept\n  key: a\n  heading: " + "9" * 5000 + "\n", 3, "a number longer than 30 characters"),
+        ("lesson.md", "---\ntitle: T\nlevel: ml\norder: " + "1" * 5000 + "\n---\nIntro\n", 4, "a number longer than 30 characters"),
         ("sections.yaml", "- !!python/object/apply:os.system [echo hi]\n", 1, "invalid YAML"),
         ("sections.yaml", "just a string\n", 1, "non-empty list"),
         ("lesson.md", "no front matter here\n", 1, "front matter"),
@@ -292,3 +300,27 @@ def test_each_lesson_whose_parts_changed_is_reported_updated(tmp_path):
 
     assert report.counts[("lesson", "updated")] == 2
     assert {"Updated lesson first", "Updated lesson second"} <= set(report.lines)
+
+
+@pytest.mark.django_db
+def test_a_reimport_retires_the_cached_pages_and_questions(tmp_path, client, settings):
+    from quizzes.question_cache import cached_question
+
+    settings.DEBUG = False  # the lesson body and anonymous pages are cached as in production
+    write_tree(tmp_path)
+    import_content(tmp_path)
+    lesson = Lesson.objects.get(slug="small")
+    first = Question.objects.get(lesson=lesson, key="q0")
+    cached_question(first.pk)
+    assert "The body." in client.get(lesson.get_absolute_url()).content.decode()
+    sections = tmp_path / "test-track" / "small" / "sections.yaml"
+    sections.write_text(sections.read_text().replace("The body.", "A rewritten body."))
+    questions = tmp_path / "test-track" / "small" / "questions.yaml"
+    questions.write_text(
+        questions.read_text().replace("Which is right?", "A reworded question?", 1)
+    )
+
+    import_content(tmp_path)
+
+    assert "A rewritten body." in client.get(lesson.get_absolute_url()).content.decode()
+    assert "A reworded question?" in cached_question(first.pk).prompt_html

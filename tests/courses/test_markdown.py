@@ -1,6 +1,19 @@
-import pytest
+import re
+import time
 
-from courses.markdown import pygments_css, render_inline, render_markdown, sanitize
+import pytest
+from django.core.exceptions import ValidationError
+
+from courses.markdown import (
+    pygments_css,
+    pygments_dark_css,
+    render_inline,
+    render_markdown,
+    sanitize,
+    validate_code,
+    validate_markdown,
+)
+from courses.models import Question
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -67,8 +80,94 @@ def test_sanitize_keeps_tables():
     assert "<table>" in html and "<td>1</td>" in html
 
 
-def test_pygments_stylesheet_is_current(settings):
-    """static/css/pygments.css is generated; regenerate with `manage.py pygments_css`."""
-    path = settings.BASE_DIR / "static" / "css" / "pygments.css"
-    assert path.read_text() == pygments_css()
-    assert "prefers-color-scheme: dark" in path.read_text()
+def test_pygments_stylesheets_are_current(settings):
+    """static/css/pygments*.css are generated; regenerate with `manage.py pygments_css`."""
+    css = settings.BASE_DIR / "static" / "css"
+    assert (css / "pygments.css").read_text() == pygments_css()
+    assert (css / "pygments-dark.css").read_text() == pygments_dark_css()
+    assert pygments_css() != pygments_dark_css()
+
+
+# --- Authored classes; pathological input -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<p class="notice notice--error">Your account was deleted.</p>',
+        '<div class="notice notice--error" role="alert">Your account was deleted.</div>',
+        '<span class="button button--primary">Sign in again</span>',
+        "```{.notice .notice--error}\nYour account was deleted.\n```",
+    ],
+)
+def test_authored_classes_are_dropped(text):
+    html = render_markdown(text)
+    assert "notice" not in html.replace("Your account", "") and "button" not in html
+    assert "deleted" in html or "Sign in" in html  # the text stays, as plain text
+
+
+def test_highlighted_code_keeps_the_renderers_classes():
+    html = render_markdown("```python\nimport os  # why\nprint('x', 1)\n```")
+    assert '<div class="highlight">' in html
+    for token_class in ("kn", "nn", "c1", "nb", "s1", "mi"):
+        assert f'<span class="{token_class}">' in html
+
+
+def _no_rendering(monkeypatch):
+    """Fail the test if Python-Markdown is asked to render anything."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendering was attempted")
+
+    monkeypatch.setattr("courses.markdown.markdown.markdown", refuse)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 10_000, "More than 20 “[” open at once"),
+        ("[" * 20_000, "More than 20 “[” open at once"),
+        ("[x](" * 5_000, "More than 20 “(” open at once"),
+        ("<a " * 6_000, "More than 20 “<” open at once"),
+        ("`[" * 9_000, "More than 20 “[” open at once"),
+        ("[" * 1_000 + "]" * 1_000, "More than 20 “[” open at once"),  # balanced, but deep
+        ("1. " * 2_000 + "x", "nested more than 10 deep"),  # was a RecursionError
+        (">" * 2_000 + "x", "nested more than 10 deep"),
+        ("x" * 20_001, "longer than 20,000 characters"),
+    ],
+)
+def test_pathological_markdown_is_refused_before_any_rendering(monkeypatch, text, message):
+    _no_rendering(monkeypatch)
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        validate_markdown(text)
+    assert render_markdown(text).startswith("<p>")  # shown escaped, never rendered
+    assert time.perf_counter() - started < 1  # generous: the check takes milliseconds
+
+
+def test_ordinary_markdown_passes_the_check():
+    text = (
+        "A [link](https://example.com) (with a remark), `code [x]`, a < b and c > d.\n\n"
+        "1. one\n   - nested\n     - twice\n\n> quoted\n\n"
+        "```python\nif a < b < c < d: print([[[[1]]]])\n```\n"
+    )
+    validate_markdown(text)
+    validate_markdown("x" * 20_000)
+    validate_code("\n".join(f"x{i} = a < b" for i in range(100)))  # code is not inline Markdown
+
+
+def test_a_snippet_cannot_close_its_fence_to_smuggle_markdown(monkeypatch):
+    _no_rendering(monkeypatch)
+    with pytest.raises(ValidationError, match="open at once"):
+        validate_code("x = 1\n```\n" + "[" * 10_000)
+
+
+@pytest.mark.django_db
+def test_the_admin_forms_refuse_a_pathological_prompt_with_a_message(monkeypatch, course):
+    """Model validation (what the admin's forms run) refuses it; nothing is rendered."""
+    question = Question.objects.filter(use="test").first()
+    question.prompt = "[" * 10_000
+    _no_rendering(monkeypatch)
+    with pytest.raises(ValidationError) as caught:
+        question.full_clean()
+    assert "More than 20 “[” open at once" in str(caught.value.message_dict["prompt"])

@@ -15,6 +15,7 @@ from progress.models import LessonProgress
 from quizzes import challenge
 from quizzes.models import ChallengeProblem, ChallengeRun
 from tests.factories import make_lesson, make_question
+from tests.pages import page_text
 from tests.quizzes.helpers import in_parallel
 
 from .challenge_helpers import (
@@ -234,14 +235,17 @@ def test_the_page_query_count_is_constant(client, db, django_assert_max_num_quer
         lesson = _challenge_lesson(size)
         _returning_learner(client, lesson)
         with django_assert_max_num_queries(8):
-            assert client.get(_url(lesson)).status_code == 200  # intro
+            response = client.get(_url(lesson))
+        assert "Start the challenge" in page_text(response)  # intro
         run = _start_run(client, lesson)
         with django_assert_max_num_queries(8):
-            assert client.get(_url(lesson)).status_code == 200  # ready
+            response = client.get(_url(lesson))
+        assert "Start problem 1" in page_text(response)  # ready
         _act(client, lesson, run, "start", 1)
         for headers in ({}, HTMX):
             with django_assert_max_num_queries(8):
-                assert client.get(_url(lesson), **headers).status_code == 200  # question
+                response = client.get(_url(lesson), **headers)
+            assert _problem(run, 1).question.prompt_html in page_text(response)  # question
         _act(client, lesson, run, "give_up", 1)
         for number in range(2, run.problem_count + 1):
             _solve(client, lesson, run, number)
@@ -389,3 +393,47 @@ def test_a_run_after_seeing_the_solutions_cannot_earn_the_badge(client, lesson):
     second = _run_through(client, lesson, second, "111")
     assert second.status == "finished"
     assert LessonProgress.objects.get(lesson=lesson).pattern_master_at is None
+
+
+@pytest.mark.parametrize("peek", ["wrong_answer", "hint", "prompt_only"])
+def test_a_restart_after_meeting_a_problem_cannot_earn_the_badge(client, lesson, peek):
+    """The farm: answer wrong (now that option is known to be wrong), take a hint or just
+    read the prompt with the clock running, restart, repeat. Every later run is practice."""
+    run = _start_run(client, lesson)
+    for _ in range(3):  # the loop a learner would repeat, one option ruled out per round
+        _act(client, lesson, run, "start", 1)
+        if peek == "wrong_answer":
+            _act(client, lesson, run, "answer", 1, **_answer(_problem(run, 1), right=False))
+        elif peek == "hint":
+            _act(client, lesson, run, "hint", 1)
+        assert _act(client, lesson, run, "restart").status_code == 303
+        run = ChallengeRun.objects.get(lesson=lesson, status="in_progress")
+        assert not run.clean
+        html = client.get(_url(lesson)).content.decode()
+        assert "this run is for practice" in html
+        assert "can no longer earn Pattern Master, and neither can a restart" in html
+    run = _run_through(client, lesson, run, "111")
+    assert run.status == "finished" and not run.clean
+    assert LessonProgress.objects.get(lesson=lesson).pattern_master_at is None
+    assert "Pattern Master." not in client.get(_url(lesson)).content.decode()
+
+
+def test_a_restart_before_starting_any_problem_keeps_the_badge_in_reach(client, lesson):
+    run = _start_run(client, lesson)
+    html = client.get(_url(lesson)).content.decode()
+    assert "You have not started a problem yet: a restart keeps your chance" in html
+    _act(client, lesson, run, "restart")
+    run = ChallengeRun.objects.get(lesson=lesson, status="in_progress")
+    assert run.clean
+    _solve(client, lesson, run, 1)
+    html = client.get(_url(lesson)).content.decode()
+    assert "A restarted run repeats problems you have seen, so it cannot earn" in html
+    _act(client, lesson, run, "start", 2)
+    _act(client, lesson, run, "answer", 2, **_answer(_problem(run, 2)))
+    _solve(client, lesson, run, 3)
+    assert LessonProgress.objects.get(lesson=lesson).pattern_master_at is not None
+
+
+def test_the_intro_states_the_first_run_rule(client, lesson):
+    html = client.get(_url(lesson)).content.decode()
+    assert "The badge needs problems you meet for the first time" in html

@@ -113,14 +113,18 @@ def test_a_history_restore_gets_the_whole_page(client, lesson):
     assert "<html" in _html(response)
 
 
-@pytest.mark.parametrize("query", ["?component=nope", "?component=security&component=performance",
-                                   "?component=%00", "?component=" + "x" * 5000])  # fmt: skip
-def test_an_unknown_component_is_a_400_with_a_message(client, lesson, query):
+@pytest.mark.parametrize(("query", "message"), [
+    ("?component=nope", "Choose a part of the diagram"),
+    ("?component=security&component=performance", "Choose a part of the diagram"),
+    ("?component=%00", "Null characters are not allowed"),  # the site-wide rule
+    ("?component=" + "x" * 5000, "Choose a part of the diagram"),
+])  # fmt: skip
+def test_an_unknown_component_is_a_400_with_a_message(client, lesson, query, message):
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
         response = client.get(_url("visualize", lesson, query), **headers)
         assert response.status_code == 400
         assert 'role="alert"' in _html(response)
-        assert "Choose a part of the diagram" in _html(response)
+        assert message in _html(response)
 
 
 def test_analogy_shows_the_story_and_one_labelled_select_per_concept(client, lesson):

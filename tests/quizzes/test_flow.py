@@ -6,6 +6,7 @@ from django.urls import reverse
 from courses.models import Question
 from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
+from tests.pages import page_text
 
 from .helpers import answer, current_token, finish, start
 
@@ -200,7 +201,8 @@ def test_the_question_page_query_count_is_constant(client, db, django_assert_max
         make_bank(lesson, easy=size // 3, medium=size // 3, hard=size - 2 * (size // 3))
         attempt = start(client, lesson)
         with django_assert_max_num_queries(8):
-            client.get(reverse("learning:attempt", args=[attempt.pk]))
+            response = client.get(reverse("learning:attempt", args=[attempt.pk]))
+        assert "Question 1 of 10" in page_text(response)
 
 
 def test_the_answer_post_query_count_is_constant(client, db, django_assert_max_num_queries):

@@ -171,7 +171,7 @@ def _bad_inputs(slot, other_option_id):
         ({kind_field: 999_999_999}, "Select a valid choice"),
         ({kind_field: "abc"}, "Select a valid choice"),
         ({kind_field: "9" * 40}, "Select a valid choice"),
-        ({kind_field: "1\x00"}, "Select a valid choice"),
+        ({kind_field: "1\x00"}, "Null characters are not allowed"),  # site-wide rule
         ({}, "Choose"),
     ]
 

@@ -4,7 +4,15 @@ import random
 
 import pytest
 
-from progress.strength import DEVELOPING, NOT_STARTED, STRONG, WEAK, Tally, strength_of
+from progress.strength import (
+    DEVELOPING,
+    NOT_STARTED,
+    STRONG,
+    WEAK,
+    Tally,
+    practice_strength,
+    strength_of,
+)
 from quizzes.drawing import draw_test_questions, shuffled_options
 from quizzes.grading import grade, normalise_output
 
@@ -115,3 +123,36 @@ def test_typed_answers_compare_normalised_output():
 )
 def test_strength_rule(tally, strength):
     assert strength_of(tally) == strength
+
+
+def test_drawn_but_unanswered_questions_come_before_seen_ones_and_seen_ones_are_counted():
+    questions = bank(6, 8, 6)
+    ids = [i for i, _ in questions]
+    seen, asked = set(ids[:10]), frozenset(ids[10:18])  # 2 never asked: 19 and 20 (hard)
+    for seed in range(20):
+        draw = draw_test_questions(questions, seen, random.Random(seed), asked=asked)
+        assert {19, 20} <= set(draw.question_ids)  # never asked first
+        assert seen & set(draw.question_ids) <= set(ids[:6])  # only easy ran out of unseen
+        assert draw.seen_count == len(seen & set(draw.question_ids)) == 3
+
+
+def test_a_draw_of_unseen_questions_counts_no_seen_ones():
+    questions = bank(6, 8, 6)
+    draw = draw_test_questions(questions, {999}, random.Random(4))
+    assert draw.seen_count == 0
+
+
+@pytest.mark.parametrize(
+    ("earned", "previous", "recorded"),
+    [
+        (STRONG, WEAK, WEAK),  # seen answers cannot raise it
+        (STRONG, DEVELOPING, DEVELOPING),
+        (STRONG, STRONG, STRONG),  # nor cost it
+        (WEAK, STRONG, WEAK),  # a bad practice result still lowers it
+        (DEVELOPING, STRONG, DEVELOPING),
+        (STRONG, NOT_STARTED, WEAK),  # a finished test is at least weak
+        (WEAK, NOT_STARTED, WEAK),
+    ],
+)
+def test_a_practice_test_can_keep_or_lower_strength_but_never_raise_it(earned, previous, recorded):
+    assert practice_strength(earned, previous) == recorded

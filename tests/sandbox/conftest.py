@@ -1,6 +1,7 @@
 """Isolation tests need bubblewrap: in CI its absence is a failure, elsewhere a skip."""
 
 import os
+import time
 
 import pytest
 
@@ -16,3 +17,18 @@ def isolated():
             pytest.fail(reason)
         pytest.skip(reason)
     return sandbox
+
+
+@pytest.fixture
+def no_leftovers():
+    """After the test, no process the snippet started is still alive on the host. A process
+    of another sandbox run on the machine may come and go meanwhile: only what is still
+    there after a short wait counts (a leftover of ours would live far longer)."""
+    from .helpers import sandbox_processes
+
+    before = sandbox_processes()
+    yield
+    deadline = time.monotonic() + 3
+    while (left := sandbox_processes() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == set()
