@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('courses', '0003_question_tables_renamed'),
-        ('quizzes', '0003_questions_move_to_courses'),
+        ('quizzes', '0005_attempt_seen_count'),
     ]
 
     operations = [
