@@ -27,6 +27,9 @@ SETTINGS_SHIM = """\
 from config.settings import *  # noqa: F403
 
 STATIC_ROOT = {static_root!r}
+# Every prepared guest comes from 127.0.0.1: the per-address cap on new guests would stop
+# the preparation, which measures nothing about it.
+RATE_LIMITS = {{**RATE_LIMITS, "new-guests": (1_000_000, 600)}}  # noqa: F405
 """
 COMMAND_TIMEOUT = 300  # seconds for one management command
 START_TIMEOUT = 30  # seconds for gunicorn to answer /healthz/
