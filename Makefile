@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench setup setup-dev clean
+.PHONY: run test lint format bench bench-scale setup setup-dev clean
 
 $(PY):
 	@python=$$(bin/find-python) && "$$python" -m venv $(VENV)
@@ -50,6 +50,17 @@ bench: setup-dev ## Load-test pages and answer POSTs with wrk against a bare vie
 		|| { apt-get update && apt-get install -y wrk; }
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# DATABASE_URL: the PostgreSQL database to fill once with seed_scale and measure (a local
+# database named patternwise_scale by default); SEED_ARGS and BENCH_ARGS pass options on.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/patternwise_scale
+bench-scale: setup-dev ## seed_scale on PostgreSQL, then p50/p95 of learners' pages in-process.
+	@export DATABASE_URL=$${DATABASE_URL:-$(SCALE_DATABASE_URL)}; \
+	  createdb -h 127.0.0.1 -U postgres "$${DATABASE_URL##*/}" 2>/dev/null; \
+	  $(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py import_content >/dev/null && \
+	  $(PY) manage.py collectstatic --noinput -v 0 && \
+	  $(PY) manage.py seed_scale --skip-if-seeded $(SEED_ARGS) && \
+	  $(PY) bench/scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache staticfiles screenshots .pytest_cache

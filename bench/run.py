@@ -16,6 +16,7 @@ an error, 2 if the site could not be prepared; a ratio below its budget is only 
 
 import argparse
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -33,6 +34,8 @@ SCRIPT = Path(__file__).with_name("replay.lua")
 LESSON = "production-readiness"  # the lesson page measured; the first lesson if it is gone
 THREADS = 2
 BARE, NEW_VISITOR, LEARNER = None, 0.5, 0.25  # budgets: throughput as a ratio to /ping/
+# (a new visitor's lesson page: to a static file served by WhiteNoise through gunicorn)
+STATIC_LABEL = "GET static file (WhiteNoise)"
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Load:
     expect: int = 200
     once: bool = False  # each line sent once: answer forms
     headers: tuple[str, ...] = ()
+    versus: str | None = None  # the label of the load the budget compares to (the bare view)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -87,6 +91,9 @@ def run_wrk(site: stack.Site, load: Load, seconds: int, connections: int) -> rep
     )
 
 
+STYLESHEET = re.compile(r'href="(/static/[^"]+\.css)"')
+
+
 def prepare(port: int, args: argparse.Namespace) -> tuple[str, list, list]:
     """The lesson measured, guests with history, and guests with open tests (untimed)."""
     slugs = guests.lesson_slugs(port)
@@ -104,7 +111,8 @@ def prepare(port: int, args: argparse.Namespace) -> tuple[str, list, list]:
 def measure(site: stack.Site, args: argparse.Namespace) -> list[report.Row]:
     lesson, veterans, learners = prepare(site.port, args)
     page = f"/patterns/{lesson}/"
-    print(f"  the lesson page: {page}")
+    static = STYLESHEET.search(veterans[0].visit(page))[1]
+    print(f"  the lesson page: {page}; the static file: {static}")
 
     def anyone(path: str) -> list:
         return [("GET", path, "", "")]
@@ -114,14 +122,18 @@ def measure(site: stack.Site, args: argparse.Namespace) -> list[report.Row]:
 
     pages = [
         Load("GET /ping/ (bare view)", anyone("/ping/"), BARE),
+        Load(STATIC_LABEL, anyone(static), None),
         Load("GET / (catalogue)", anyone("/"), None),
-        Load("GET lesson page, new visitor", anyone(page), NEW_VISITOR),
+        Load("GET lesson page, new visitor", anyone(page), NEW_VISITOR, versus=STATIC_LABEL),
         Load("GET lesson page, guest with history", each(page), LEARNER),
         Load("GET /me/, guest with history", each("/me/"), LEARNER),
         Load("GET /tests/<id>/ (question page)",
              [("GET", test, g.cookie, "") for g in veterans for test in g.tests], LEARNER),
     ]  # fmt: skip
     rows = [run_wrk(site, load, args.duration, args.connections) for load in pages]
+    by_label = {row.label: row for row in rows}
+    for load, row in zip(pages, rows, strict=True):
+        row.versus = by_label.get(load.versus)
     htmx = ("HX-Request: true",)
     for label, expect, headers in (("POST answer, no htmx (303)", 303, ()),
                                    ("POST answer, htmx (200)", 200, htmx)):  # fmt: skip

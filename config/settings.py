@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",  # first: its duration covers everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for browsers that ask (WhiteNoise serves static files precompressed).
+    # Django pads the gzip header with random bytes against BREACH, and the CSRF token in
+    # each page is masked afresh per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,6 +192,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# The content version gets a cache of its own (the same kind as the default, in its own
+# store), so no other key can ever evict it: see courses/content_cache.py.
+CACHES["versions"] = {**CACHES["default"]}
+if "redis" not in CACHES["default"]["BACKEND"]:
+    CACHES["versions"]["LOCATION"] = f"{CACHES['default'].get('LOCATION', '')}_versions"
 
 # Cached pages carry the release in their keys, so a deploy never serves stale markup.
 RELEASE_ID = os.environ.get("RELEASE_ID", "dev")

@@ -23,16 +23,25 @@ VERSION_KEY = "content-version"
 VERSION_TTL = 2  # seconds a process trusts its copy of the version
 
 local = caches["local"]
+# The version alone, in a cache of its own: in a crowded cache it could be evicted, and a
+# missing version mints a new one, which retires every cached page and question.
+versions = caches["versions"]
+# This process's copy of the version and when it stops trusting it: a module variable,
+# not an entry of the local cache, which evicts under load like any other entry.
+_copy: tuple[int, float] = (0, 0.0)
 
 
 def content_version() -> int:
-    version = local.get(VERSION_KEY)
+    global _copy
+    version, trusted_until = _copy
+    now = time.monotonic()
+    if now < trusted_until:
+        return version
+    version = versions.get(VERSION_KEY)
     if version is None:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, time.time_ns(), None)
-            version = cache.get(VERSION_KEY)
-        local.set(VERSION_KEY, version, VERSION_TTL)
+        versions.add(VERSION_KEY, time.time_ns(), None)
+        version = versions.get(VERSION_KEY)
+    _copy = (version, now + VERSION_TTL)
     return version
 
 
@@ -45,8 +54,9 @@ def bump_content_version() -> None:
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
-    local.delete(VERSION_KEY)
+    global _copy
+    versions.set(VERSION_KEY, time.time_ns(), None)
+    _copy = (0, 0.0)
 
 
 def versioned_key(*parts) -> str:

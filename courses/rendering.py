@@ -1,4 +1,5 @@
-"""The lesson body, rendered once per content version and kept in the content cache.
+"""The lesson body, rendered once per content version and kept in the content cache, and
+the lesson row its page's header shows, kept the same way.
 
 The body (every section and the practice questions) is the same for every learner, and
 rendering it is most of a lesson page's cost. The importer and the admin bump the content
@@ -32,3 +33,14 @@ def lesson_body_html(lesson: Lesson) -> str:
         html = render_to_string("courses/_lesson_body.html", context)
         content_cache.set(key, html, BODY_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
+
+
+def lesson_for_page(slug: str, *, drafts: bool = False) -> Lesson:
+    """The lesson with its track, for the lesson page's header: from the content cache, or
+    one query (404 if there is no such lesson, or it is a draft and `drafts` is off)."""
+    key = content_cache.versioned_key("lesson-header", slug, "drafts" if drafts else "published")
+    lesson = content_cache.get(key)
+    if lesson is None:
+        lesson = selectors.lesson_header(slug, drafts=drafts)
+        content_cache.set(key, lesson, BODY_CACHE_SECONDS)
+    return lesson

@@ -4,7 +4,9 @@ with quizzes (the attempts), which is why it lives in this top layer."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -64,13 +66,14 @@ def status_of(progress: LessonProgress | None, now: datetime) -> LessonStatus:
     )
 
 
-def lesson_status(learner_id: int | None, lesson: Lesson) -> LessonStatus:
-    """The learner's status on one lesson, with their open and latest attempts: one query."""
-    if learner_id is None:
-        return LessonStatus()
+# Stand-ins for the two ids in the status statement, which is built once per process.
+_LEARNER, _LESSON = -1, -2
+
+
+def _status_queryset():
     in_progress = _attempts(TestAttempt.Status.IN_PROGRESS)
-    progress = (
-        LessonProgress.objects.filter(learner_id=learner_id, lesson=lesson)
+    return (
+        LessonProgress.objects.filter(learner_id=_LEARNER, lesson_id=_LESSON)
         .annotate(
             open_attempt_id=Subquery(in_progress.values("pk")[:1]),
             open_position=Subquery(in_progress.values("position")[:1]),
@@ -79,8 +82,25 @@ def lesson_status(learner_id: int | None, lesson: Lesson) -> LessonStatus:
                 _attempts(TestAttempt.Status.FINISHED, "-finished_at").values("pk")[:1]
             ),
         )
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+@cache
+def _status_statement(vendor: str) -> tuple[str, tuple]:
+    """The status query's SQL and parameters, compiled once: building and compiling it
+    (four subqueries) cost more CPU than the database spends running it."""
+    return _status_queryset().query.sql_with_params()
+
+
+def lesson_status(learner_id: int | None, lesson: Lesson) -> LessonStatus:
+    """The learner's status on one lesson, with their open and latest attempts: one query."""
+    if learner_id is None:
+        return LessonStatus()
+    sql, params = _status_statement(connection.vendor)
+    ids = {_LEARNER: learner_id, _LESSON: lesson.pk}
+    params = [ids.get(value, value) if isinstance(value, int) else value for value in params]
+    progress = next(iter(LessonProgress.objects.raw(sql, params)), None)
     return status_of(progress, timezone.now())
 
 

@@ -54,6 +54,13 @@ class TestAttempt(models.Model):
             models.Index(fields=["learner", "lesson", "-started_at"]),
             # Item analysis: a lesson's finished attempts, ranked by score.
             models.Index(fields=["lesson", "status", "score"], name="attempt_lesson_status_score"),
+            # The dashboard's latest results, read newest first: without it a learner's
+            # every finished test is sorted on each visit.
+            models.Index(
+                fields=["learner", "-finished_at"],
+                condition=models.Q(status="finished"),
+                name="finished_tests_newest_first",
+            ),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from accounts.learners import current_learner_id
 from courses import selectors
 from courses.modes import MODES_BY_SLUG
-from courses.rendering import lesson_body_html
+from courses.rendering import lesson_body_html, lesson_for_page
 
 from ..page_cache import cache_for_visitors
 from ..preview import drafts_visible
@@ -34,7 +34,7 @@ def track(request: HttpRequest, slug: str) -> TemplateResponse:
 def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
     """The full explanation: every section, the mode chooser, the test call to action and
     the practice questions. Models: Lesson, Section, Question. Template: courses/lesson.html."""
-    lesson = selectors.lesson_header(slug, drafts=drafts_visible(request))
+    lesson = lesson_for_page(slug, drafts=drafts_visible(request))
     context = {
         **mode_page_context(current_learner_id(request), lesson, "explanation"),
         "body_html": lesson_body_html(lesson),

@@ -20,25 +20,29 @@
   // takes keyboard focus (tabindex="0") so it can be scrolled with the arrow keys; it gives
   // the tab stop back when it fits again (wider window, shorter lines).
   var SCROLLERS = ".highlight pre, pre.output, .table-scroll";
-  function update(el) {
-    var overflows = el.scrollWidth > el.clientWidth + 1;
-    if (overflows && !el.hasAttribute("tabindex")) {
-      el.setAttribute("tabindex", "0");
-      el.setAttribute("data-scroll-focus", "");
-    } else if (!overflows && el.hasAttribute("data-scroll-focus")) {
-      el.removeAttribute("tabindex");
-      el.removeAttribute("data-scroll-focus");
-    }
+  // Every width is read before any attribute is written: interleaving them would make the
+  // browser lay the page out again for each block (slow on long lessons).
+  function update(elements) {
+    var overflows = elements.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+    elements.forEach(function (el, i) {
+      if (overflows[i] && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-focus", "");
+      } else if (!overflows[i] && el.hasAttribute("data-scroll-focus")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-focus");
+      }
+    });
   }
+  // A ResizeObserver reports every element once when first observed, after layout.
   var observer = "ResizeObserver" in window ? new ResizeObserver(function (entries) {
-    entries.forEach(function (entry) { update(entry.target); });
+    update(entries.map(function (entry) { return entry.target; }));
   }) : null;
   function watch(root) {
     if (!root || !root.querySelectorAll) return;
-    root.querySelectorAll(SCROLLERS).forEach(function (el) {
-      update(el);
-      if (observer) observer.observe(el);
-    });
+    var elements = Array.prototype.slice.call(root.querySelectorAll(SCROLLERS));
+    if (observer) elements.forEach(function (el) { observer.observe(el); });
+    else update(elements);
   }
   watch(document);
   document.addEventListener("htmx:afterSettle", function (event) { watch(event.detail.elt); });

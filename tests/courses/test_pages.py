@@ -181,3 +181,16 @@ def test_the_explanation_can_be_marked_done_but_graded_modes_cannot(client, cour
     html = client.get(lesson.get_absolute_url()).content.decode()
     assert "Done — the mode chooser shows it as visited." in html
     assert html.count("✓</span> visited") == 1
+
+
+def test_a_warm_lesson_page_for_a_learner_with_history_needs_one_query(
+    client, course, django_assert_max_num_queries
+):
+    """The lesson and its body come from the content cache; only the learner's status is
+    read, in one statement compiled once per process."""
+    lesson = course["fixture-readiness"]
+    client.post(reverse("learning:start", args=[lesson.slug]))
+    client.get(lesson.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        response = client.get(lesson.get_absolute_url())
+    assert "Resume test" in response.content.decode()
