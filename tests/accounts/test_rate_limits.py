@@ -96,7 +96,7 @@ def test_htmx_gets_the_calm_message_in_the_main_area(lesson, settings):
 
 def test_htmx_shows_a_429_rather_than_dropping_it(client, db):
     html = client.get(reverse("learning:catalogue")).content.decode()
-    assert '{"code": "(400|404|409|429)", "swap": true, "error": false}' in html
+    assert '{"code": "(400|404|409|429|503)", "swap": true, "error": false}' in html
 
 
 def _signup(client, name):
