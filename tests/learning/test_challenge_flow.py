@@ -36,7 +36,7 @@ def test_the_intro_states_the_rules_and_shows_no_problem(client, lesson):
     response = client.get(_url(lesson))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "3 hard problems" in html and "3 min, 2 min 30 s, 2 min 30 s" in html
+    assert "3 problems" in html and "3 min, 2 min 30 s, 2 min 30 s" in html
     assert "I need extended time" in html and "Pattern Master" in html
     assert 'href="/patterns/fixture-readiness/challenge/" aria-current="page"' in html
     assert lesson.title in html and f'href="{lesson.get_absolute_url()}"' in html
