@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -96,23 +96,23 @@ def start_run(
         raise ChallengeUnavailable(f"“{lesson.title}” has no challenge problems yet.")
     seen = any(seen for _, _, seen in drawn)
 
-    try:
-        with transaction.atomic():
-            run = ChallengeRun.objects.create(
-                learner=learner,
-                lesson=lesson,
-                extended=extended,
-                problem_count=len(drawn),
-                started_at=now,
-                clean=not seen,
-            )
-            ChallengeProblem.objects.bulk_create(
-                ChallengeProblem(run=run, question_id=question_id, position=position,
-                                 seconds=seconds or DEFAULT_SECONDS)
-                for position, (question_id, seconds, _) in enumerate(drawn)
-            )  # fmt: skip
-    except IntegrityError:
-        return ChallengeRun.objects.get(learner=learner, lesson=lesson, status=OPEN)
+    def create_run() -> ChallengeRun:
+        run = ChallengeRun.objects.create(
+            learner=learner,
+            lesson=lesson,
+            extended=extended,
+            problem_count=len(drawn),
+            started_at=now,
+            clean=not seen,
+        )
+        ChallengeProblem.objects.bulk_create(
+            ChallengeProblem(run=run, question_id=question_id, position=position,
+                             seconds=seconds or DEFAULT_SECONDS)
+            for position, (question_id, seconds, _) in enumerate(drawn)
+        )  # fmt: skip
+        return run
+
+    run, _ = ChallengeRun.start_or_open(create_run, learner=learner, lesson=lesson)
     return run
 
 

@@ -1,10 +1,12 @@
 """The graded test's attempts and responses, and the timed challenge's runs: what a
 learner did with a lesson's questions."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Self
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from courses.models import Lesson, Question
@@ -30,6 +32,20 @@ class LessonRun(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
+
+    @classmethod
+    def start_or_open(cls, create: Callable[[], Self], *, learner, lesson) -> tuple[Self, bool]:
+        """The run `create()` starts, and True; or, when the one-open constraint refuses its
+        insert (a run is already open, or a parallel start won), the learner's open run on
+        the lesson, and False. `create` runs in a savepoint: a refused start writes nothing."""
+        try:
+            with transaction.atomic():
+                return create(), True
+        except IntegrityError:
+            open_run = cls.objects.get(
+                status=cls.Status.IN_PROGRESS, learner=learner, lesson=lesson
+            )
+            return open_run, False
 
 
 def one_open_per_learner_and_lesson(name: str) -> models.UniqueConstraint:
