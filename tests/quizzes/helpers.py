@@ -21,6 +21,16 @@ def current_token(client, attempt) -> str:
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
 
 
+def secrets_of(question) -> list[str]:
+    """Everything that gives a question's answer away (or its hint): what no page may show before grading."""
+    secrets = [question.solution_html, question.mistakes_html, question.quick_check_html,
+               question.hint_html]  # fmt: skip
+    if question.is_typed:
+        secrets.append(f">{question.expected_output.strip()}<")
+    secrets += [option.explanation_html for option in question.options.all()]
+    return [secret for secret in secrets if secret]
+
+
 def answer_data(slot, right: bool = True) -> dict:
     """Form data answering a drawn question rightly or wrongly."""
     question = slot.question
