@@ -62,6 +62,18 @@ def finish(client, attempt, pattern: str = "1" * 10):
     return attempt
 
 
+def answer_each_within(client, attempt, queries: int, assert_max_num_queries) -> None:
+    """Answer the attempt's ten questions rightly, one by one, each answer POST within
+    `queries` queries (`assert_max_num_queries`: pytest-django's fixture)."""
+    for position in range(10):
+        token = current_token(client, attempt)
+        slot = attempt.slots.select_related("question").get(position=position)
+        data = {"token": token, **answer_data(slot)}
+        with assert_max_num_queries(queries):
+            response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
+        assert response.status_code == 303
+
+
 def in_parallel(count: int, work) -> list:
     """Run work(i) in `count` threads released at the same moment; return the results."""
     barrier = threading.Barrier(count)
