@@ -14,20 +14,24 @@ from courses.models import Lesson, Question
 
 class LessonRun(models.Model):
     """What a test attempt and a challenge run share: one learner's go at one lesson, open
-    until it is finished or abandoned. Each kind names its own learner and lesson relations
-    and its own constraints (see `one_open_per_learner_and_lesson`)."""
+    until it is finished or abandoned. Each kind declares its own fields (their order is the
+    order the admin shows them in) and constraints (see `one_open_per_learner_and_lesson`)."""
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         FINISHED = "finished", "Finished"
         ABANDONED = "abandoned", "Abandoned"
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
     class Meta:
         abstract = True
         ordering = ["-started_at", "-id"]
+
+    @classmethod
+    def status_field(cls) -> models.CharField:
+        """Each kind declares it among its own fields, where it always stood."""
+        return models.CharField(
+            max_length=20, choices=cls.Status.choices, default=cls.Status.IN_PROGRESS
+        )
 
     @property
     def is_open(self) -> bool:
@@ -74,6 +78,7 @@ class TestAttempt(LessonRun):
         "accounts.Learner", on_delete=models.CASCADE, related_name="test_attempts"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="test_attempts")
+    status = LessonRun.status_field()
     seed = models.BigIntegerField(help_text="Shuffles each question's options the same way.")
     # Index of the question being answered; equals the number of questions once all are.
     position = models.PositiveSmallIntegerField(default=0)
@@ -85,6 +90,7 @@ class TestAttempt(LessonRun):
     # attempt, finished or ended early): such a test is practice and cannot raise strength.
     seen_count = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(LessonRun.Meta):
         constraints = [
@@ -199,6 +205,7 @@ class ChallengeRun(LessonRun):
         "accounts.Learner", on_delete=models.CASCADE, related_name="challenge_runs"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="challenge_runs")
+    status = LessonRun.status_field()
     extended = models.BooleanField(
         default=False, help_text="Extended time: every limit doubled (WCAG 2.2.1)."
     )
@@ -210,6 +217,7 @@ class ChallengeRun(LessonRun):
     clean = models.BooleanField(default=True)
     step = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(LessonRun.Meta):
         constraints = [
