@@ -20,13 +20,28 @@ MAX_PREVIEW_CHARS = 50_000  # longer than any lesson field; a preview is refused
 MAX_SNIPPET_CHARS = 10_000
 
 
-def preview_url_name(model) -> str:
+def _url_name(model, action: str) -> str:
     opts = model._meta
-    return f"admin:{opts.app_label}_{opts.model_name}_markdown_preview"
+    return f"{opts.app_label}_{opts.model_name}_{action}"
 
 
-def _may_edit(model_admin, request: HttpRequest) -> bool:
-    return model_admin.has_change_permission(request) or model_admin.has_add_permission(request)
+def preview_url_name(model) -> str:
+    return f"admin:{_url_name(model, 'markdown_preview')}"
+
+
+def _editor_url(model_admin, route: str, view, action: str):
+    """`view` at `route` under the model's admin, named `<app>_<model>_<action>`: POST only,
+    for staff who may change (or add) the model; anyone else is refused (403)."""
+
+    def for_editors(request: HttpRequest) -> HttpResponse:
+        if not (
+            model_admin.has_change_permission(request) or model_admin.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        return view(request)
+
+    guarded = model_admin.admin_site.admin_view(require_POST(for_editors))
+    return path(route, guarded, name=_url_name(model_admin.model, action))
 
 
 def _bad_request(message: str) -> HttpResponse:
@@ -58,15 +73,13 @@ class MarkdownPreviewView:
     """For ModelAdmins: the preview URL their pages' Markdown fields post to."""
 
     def get_urls(self):
-        opts = self.model._meta
-        view = self.admin_site.admin_view(require_POST(self.markdown_preview_view))
-        name = f"{opts.app_label}_{opts.model_name}_markdown_preview"
-        return [path("markdown-preview/", view, name=name), *super().get_urls()]
+        preview = _editor_url(
+            self, "markdown-preview/", self.markdown_preview_view, "markdown_preview"
+        )
+        return [preview, *super().get_urls()]
 
     def markdown_preview_view(self, request: HttpRequest) -> HttpResponse:
         """POST `text` and `mode` (block or inline): the sanitised HTML fragment."""
-        if not _may_edit(self, request):
-            raise PermissionDenied
         text, mode = request.POST.get("text"), request.POST.get("mode", "block")
         if text is None or mode not in RENDERERS:
             return _bad_request("Nothing to preview: send the text and a mode (block or inline).")
@@ -94,14 +107,10 @@ class SnippetRunView:
     """For the question admin: "Run the snippet" on the form's current, unsaved code."""
 
     def get_urls(self):
-        opts = self.model._meta
-        view = self.admin_site.admin_view(require_POST(self.run_snippet_view))
-        name = f"{opts.app_label}_{opts.model_name}_run_snippet"
-        return [path("run-snippet/", view, name=name), *super().get_urls()]
+        run = _editor_url(self, "run-snippet/", self.run_snippet_view, "run_snippet")
+        return [run, *super().get_urls()]
 
     def run_snippet_view(self, request: HttpRequest) -> HttpResponse:
-        if not _may_edit(self, request):
-            raise PermissionDenied
         code = request.POST.get("code", "")
         if not code.strip():
             return _bad_request("There is no code to run: write the snippet first.")
@@ -121,8 +130,7 @@ def learner_preview_link(question) -> str:
 
 def snippet_runner_button(model) -> str:
     """A button that runs the form's current code and shows the verdict under it."""
-    opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_run_snippet")
+    url = reverse(f"admin:{_url_name(model, 'run_snippet')}")
     return format_html(
         '<button type="button" class="button" hx-post="{}" hx-params="code,expected_output" '
         'hx-target="#snippet-result" hx-swap="innerHTML">Run the snippet</button>'

@@ -1,8 +1,10 @@
 """Tracks, lessons, their typed sections and their questions: what an instructor authors.
 
 Markdown fields are stored beside their rendered, sanitised HTML (`body` / `body_html`),
-rendered in `save()`; pages only ever print the HTML.
+rendered on save (`RendersMarkdown`); pages only ever print the HTML.
 """
+
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +22,41 @@ from .markdown import (
 from .minutes import minutes_of_lesson
 from .modes import mode_links
 from .validation import check_question_fields
+
+
+def markdown_text(help_text: str = "Markdown.", **options) -> models.TextField:
+    """An authored Markdown field: checked on validation, at most MAX_MARKDOWN_LENGTH long."""
+    return models.TextField(
+        help_text=help_text,
+        max_length=MAX_MARKDOWN_LENGTH,
+        validators=[validate_markdown],
+        **options,
+    )
+
+
+def rendered_html() -> models.TextField:
+    """Where `RendersMarkdown` keeps a field's rendered HTML: never typed in by hand."""
+    return models.TextField(editable=False, default="")
+
+
+def render_code(code: str) -> str:
+    """A question's Python, highlighted; nothing when there is none."""
+    return render_markdown(python_block(code)) if code else ""
+
+
+class RendersMarkdown(models.Model):
+    """Renders each authored field named in `rendered` into its `<field>_html` on save, with
+    the renderer given for it (block Markdown, one inline line, or code)."""
+
+    rendered: dict[str, Callable[[str], str]] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for field, render in self.rendered.items():
+            setattr(self, f"{field}_html", render(getattr(self, field)))
+        super().save(*args, **kwargs)
 
 
 class Track(models.Model):
@@ -44,7 +81,9 @@ class LessonQuerySet(models.QuerySet):
         return self if drafts else self.published()
 
 
-class Lesson(models.Model):
+class Lesson(RendersMarkdown):
+    rendered = {"introduction": render_markdown}
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -55,10 +94,8 @@ class Lesson(models.Model):
     level = models.CharField(max_length=20, help_text="A short level tag, e.g. ml.")
     order = models.PositiveIntegerField(default=0)
     summary = models.CharField(max_length=300, blank=True, help_text="One line for the catalogue.")
-    introduction = models.TextField(
-        help_text="Markdown.", max_length=MAX_MARKDOWN_LENGTH, validators=[validate_markdown]
-    )
-    introduction_html = models.TextField(editable=False, default="")
+    introduction = markdown_text()
+    introduction_html = rendered_html()
     minutes = models.JSONField(
         default=dict, blank=True, help_text="Minutes per mode, computed from the text on save."
     )
@@ -76,7 +113,6 @@ class Lesson(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.introduction_html = render_markdown(self.introduction)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -112,7 +148,9 @@ class Lesson(models.Model):
         return mode_links(self, visited)
 
 
-class Section(models.Model):
+class Section(RendersMarkdown):
+    rendered = {"body": render_markdown, "takeaway": render_inline}
+
     class Kind(models.TextChoices):
         CONCEPT = "concept", "Explanation concept"
         ANALOGY = "analogy", "Real-world analogy"
@@ -138,18 +176,15 @@ class Section(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     order = models.PositiveIntegerField(default=0)
     heading = models.CharField(max_length=300)
-    body = models.TextField(
-        blank=True, help_text="Markdown.", max_length=MAX_MARKDOWN_LENGTH,
-        validators=[validate_markdown],
-    )  # fmt: skip
-    body_html = models.TextField(editable=False, default="")
+    body = markdown_text(blank=True)
+    body_html = rendered_html()
     takeaway = models.CharField(
         max_length=500,
         blank=True,
         help_text="Concept: the one-line takeaway. Analogy: where the analogy stops working.",
         validators=[validate_markdown],
     )
-    takeaway_html = models.TextField(editable=False, default="")
+    takeaway_html = rendered_html()
 
     class Meta:
         ordering = ["lesson", "order", "id"]
@@ -160,23 +195,17 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.heading}"
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        self.takeaway_html = render_inline(self.takeaway)
-        super().save(*args, **kwargs)
 
-
-class SectionItem(models.Model):
+class SectionItem(RendersMarkdown):
     """A row of a section: an analogy's mapping, a diagram's box, a use case's code."""
+
+    rendered = {"text": render_inline}
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=200)
-    text = models.TextField(
-        blank=True, help_text="Markdown.", max_length=MAX_MARKDOWN_LENGTH,
-        validators=[validate_markdown],
-    )  # fmt: skip
-    text_html = models.TextField(editable=False, default="")
+    text = markdown_text(blank=True)
+    text_html = rendered_html()
     group = models.CharField(max_length=200, blank=True, help_text="Diagram: the box's group.")
     link = models.SlugField(blank=True, help_text="The key of the concept this item stands for.")
 
@@ -185,10 +214,6 @@ class SectionItem(models.Model):
 
     def __str__(self):
         return self.label
-
-    def save(self, *args, **kwargs):
-        self.text_html = render_inline(self.text)
-        super().save(*args, **kwargs)
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -205,7 +230,16 @@ class QuestionQuerySet(models.QuerySet):
         return self.active().filter(use=Question.Use.CHALLENGE)
 
 
-class Question(models.Model):
+class Question(RendersMarkdown):
+    rendered = {
+        "prompt": render_markdown,
+        "code": render_code,
+        "solution": render_markdown,
+        "hint": render_inline,
+        "quick_check": render_inline,
+        "mistakes": render_markdown,
+    }
+
     class Kind(models.TextChoices):
         SINGLE = "single", "Single choice"
         MULTIPLE = "multiple", "Multiple select"
@@ -232,34 +266,25 @@ class Question(models.Model):
     # Retired questions keep learners' history but are never drawn or shown again.
     is_active = models.BooleanField(default=True)
 
-    prompt = models.TextField(
-        help_text="Markdown; a complete question.", max_length=MAX_MARKDOWN_LENGTH,
-        validators=[validate_markdown],
-    )  # fmt: skip
-    prompt_html = models.TextField(editable=False, default="")
+    prompt = markdown_text("Markdown; a complete question.")
+    prompt_html = rendered_html()
     code = models.TextField(
         blank=True, help_text="Python shown under the prompt.", max_length=MAX_MARKDOWN_LENGTH,
         validators=[validate_code],
     )  # fmt: skip
-    code_html = models.TextField(editable=False, default="")
+    code_html = rendered_html()
     expected_output = models.TextField(
         blank=True, help_text="Code output: exactly what the code prints.",
         max_length=MAX_MARKDOWN_LENGTH,
     )  # fmt: skip
-    solution = models.TextField(
-        help_text="Markdown: the steps that reach the answer.", max_length=MAX_MARKDOWN_LENGTH,
-        validators=[validate_markdown],
-    )  # fmt: skip
-    solution_html = models.TextField(editable=False, default="")
+    solution = markdown_text("Markdown: the steps that reach the answer.")
+    solution_html = rendered_html()
     hint = models.CharField(max_length=500, validators=[validate_markdown])
-    hint_html = models.TextField(editable=False, default="")
+    hint_html = rendered_html()
     quick_check = models.CharField(max_length=500, validators=[validate_markdown])
-    quick_check_html = models.TextField(editable=False, default="")
-    mistakes = models.TextField(
-        help_text="Markdown list of common mistakes.", max_length=MAX_MARKDOWN_LENGTH,
-        validators=[validate_markdown],
-    )  # fmt: skip
-    mistakes_html = models.TextField(editable=False, default="")
+    quick_check_html = rendered_html()
+    mistakes = markdown_text("Markdown list of common mistakes.")
+    mistakes_html = rendered_html()
     seconds = models.PositiveIntegerField(
         null=True, blank=True, help_text="Challenge: the time allowed."
     )
@@ -275,15 +300,6 @@ class Question(models.Model):
     def __str__(self):
         return f"{self.lesson.slug}/{self.key}"
 
-    def save(self, *args, **kwargs):
-        self.prompt_html = render_markdown(self.prompt)
-        self.code_html = render_markdown(python_block(self.code)) if self.code else ""
-        self.solution_html = render_markdown(self.solution)
-        self.hint_html = render_inline(self.hint)
-        self.quick_check_html = render_inline(self.quick_check)
-        self.mistakes_html = render_markdown(self.mistakes)
-        super().save(*args, **kwargs)
-
     @property
     def is_typed(self) -> bool:
         """Code-output questions are answered by typing what the code prints."""
@@ -295,19 +311,21 @@ class Question(models.Model):
             raise ValidationError(errors)
 
 
-class Option(models.Model):
+class Option(RendersMarkdown):
+    rendered = {"text": render_inline, "explanation": render_inline}
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveIntegerField(default=0)
     text = models.CharField(
         max_length=500, help_text="Markdown, one line.", validators=[validate_markdown]
     )
-    text_html = models.TextField(editable=False, default="")
+    text_html = rendered_html()
     is_correct = models.BooleanField(default=False)
     explanation = models.CharField(
         max_length=500, blank=True, help_text="Why this option is wrong (or right): feedback.",
         validators=[validate_markdown],
     )  # fmt: skip
-    explanation_html = models.TextField(editable=False, default="")
+    explanation_html = rendered_html()
     confusion = models.ForeignKey(
         Section,
         null=True,
@@ -323,8 +341,3 @@ class Option(models.Model):
 
     def __str__(self):
         return self.text
-
-    def save(self, *args, **kwargs):
-        self.text_html = render_inline(self.text)
-        self.explanation_html = render_inline(self.explanation)
-        super().save(*args, **kwargs)

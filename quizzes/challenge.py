@@ -21,8 +21,9 @@ extended time and restart need no step (asking twice changes nothing). Every fun
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -94,172 +95,159 @@ def start_run(
     if not drawn:
         raise ChallengeUnavailable(f"“{lesson.title}” has no challenge problems yet.")
     seen = any(seen for _, _, seen in drawn)
-    try:
-        with transaction.atomic():
-            run = ChallengeRun.objects.create(
-                learner=learner,
-                lesson=lesson,
-                extended=extended,
-                problem_count=len(drawn),
-                started_at=now,
-                clean=not seen,
-            )
-            ChallengeProblem.objects.bulk_create(
-                ChallengeProblem(run=run, question_id=question_id, position=position,
-                                 seconds=seconds or DEFAULT_SECONDS)
-                for position, (question_id, seconds, _) in enumerate(drawn)
-            )  # fmt: skip
-    except IntegrityError:
-        return ChallengeRun.objects.get(learner=learner, lesson=lesson, status=OPEN)
+
+    def create_run() -> ChallengeRun:
+        run = ChallengeRun.objects.create(
+            learner=learner,
+            lesson=lesson,
+            extended=extended,
+            problem_count=len(drawn),
+            started_at=now,
+            clean=not seen,
+        )
+        ChallengeProblem.objects.bulk_create(
+            ChallengeProblem(run=run, question_id=question_id, position=position,
+                             seconds=seconds or DEFAULT_SECONDS)
+            for position, (question_id, seconds, _) in enumerate(drawn)
+        )  # fmt: skip
+        return run
+
+    run, _ = ChallengeRun.start_or_open(create_run, learner=learner, lesson=lesson)
     return run
 
 
-def restart_run(
-    *,
-    learner_id: int | None,
-    lesson_slug: str,
-    run_id: int,
-    drafts: bool = False,
-    now: datetime | None = None,
-) -> Outcome:
+def _run_action(action):
+    """The frame of an action on the whole run (restart, extended time), which makes the
+    public function: it takes the learner, lesson and run, `drafts` and `now`; in one
+    transaction it locks the run and refuses, changing nothing, a run no longer open.
+    Otherwise the decorated `action(run, now=)` makes the change and says what it did."""
+
+    @wraps(action)
+    def act(
+        *, learner_id: int | None, lesson_slug: str, run_id: int, drafts: bool = False,
+        now: datetime | None = None,
+    ) -> Outcome:  # fmt: skip
+        now = now or timezone.now()
+        with transaction.atomic():
+            run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
+            if not run.is_open:
+                return Outcome("conflict", run, message=_closed(run))
+            return action(run, now=now)
+
+    return act
+
+
+@_run_action
+def restart_run(run: ChallengeRun, *, now: datetime) -> Outcome:
     """Abandon the open run and start a new one (keeping its extended time)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
-        if not run.is_open:
-            return Outcome("conflict", run, message=_closed(run))
-        run.status = ChallengeRun.Status.ABANDONED
-        run.finished_at = now
-        run.step += 1
-        run.save(update_fields=["status", "finished_at", "step"])
-        new_run = start_run(learner=run.learner, lesson=run.lesson, extended=run.extended, now=now)
+    run.status = ChallengeRun.Status.ABANDONED
+    run.finished_at = now
+    run.step += 1
+    run.save(update_fields=["status", "finished_at", "step"])
+    new_run = start_run(learner=run.learner, lesson=run.lesson, extended=run.extended, now=now)
     return Outcome("ok", new_run, event="restarted")
 
 
-def start_problem(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
-    drafts: bool = False,
-    now: datetime | None = None,
-) -> Outcome:  # fmt: skip
+def _problem_action(*, started: bool = True, answered: bool = False):
+    """The frame of every action on one problem, which makes the public function.
+
+    That function takes the learner, lesson and run, problem `number`, the `step` its form
+    was drawn at, `drafts`, `now` and (`answered`) the submitted form's `data`. In one
+    transaction it locks the run; an answer is validated against the problem's own options
+    first (odd input: "invalid", nothing written); then it refuses, changing nothing, a
+    problem that is not the run's current one, one whose clock is not started (with
+    `started=False`: already started), or a stale form. Otherwise the decorated
+    `action(run, problem, number=, now=, form=)` makes the change and says what it did.
+    """
+
+    def decorate(action):
+        @wraps(action)
+        def act(
+            *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
+            drafts: bool = False, data=None,
+            now: datetime | None = None,
+        ) -> Outcome:  # fmt: skip
+            now = now or timezone.now()
+            with transaction.atomic():
+                run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
+                form = _answer_form(run, number, data) if answered else None
+                if form is not None and not form.is_valid():
+                    return Outcome("invalid", run, number=number, form=form)
+                problem, message = _current(run, number, started=started)
+                if message := message or _stale(run, step):
+                    return Outcome("conflict", run, number=number, message=message)
+                return action(run, problem, number=number, now=now, form=form)
+
+        return act
+
+    return decorate
+
+
+@_problem_action(started=False)
+def start_problem(run: ChallengeRun, problem: ChallengeProblem, *, number, now, form) -> Outcome:
     """Start problem `number`'s clock: its deadline is its limit from now."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
-        problem, message = _current(run, number)
-        if problem is not None and problem.is_started:
-            message = f"Problem {number} has already started; its clock is running."
-        if message := message or _stale(run, step):
-            return Outcome("conflict", run, number=number, message=message)
-        problem.started_at = now
-        problem.deadline = now + problem.limit(run.time_factor)
-        _save(run, problem, ["started_at", "deadline"], done=False, now=now)
-        if problem.position == 0:  # the learner has really tried the mode
-            record_mode_visit(learner_id=run.learner_id, lesson_id=run.lesson_id, mode="challenge")
+    problem.started_at = now
+    problem.deadline = now + problem.limit(run.time_factor)
+    _save(run, problem, ["started_at", "deadline"], done=False, now=now)
+    if problem.position == 0:  # the learner has really tried the mode
+        record_mode_visit(learner_id=run.learner_id, lesson_id=run.lesson_id, mode="challenge")
     return Outcome("ok", run, event="started", number=number)
 
 
-def answer_problem(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
-    drafts: bool = False, data,
-    now: datetime | None = None,
-) -> Outcome:  # fmt: skip
+@_problem_action(answered=True)
+def answer_problem(run: ChallengeRun, problem: ChallengeProblem, *, number, now, form) -> Outcome:
     """Grade an answer to problem `number` (`data`: the submitted form).
 
-    The answer is validated against the problem's own options first (odd input: "invalid",
-    nothing written). In time, it uses one of the two attempts; after the deadline and the
-    grace period it is refused as time's up and the problem is failed.
+    In time, it uses one of the two attempts; after the deadline and the grace period it is
+    refused as time's up and the problem is failed.
     """
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
-        if 1 <= number <= run.problem_count:
-            question = run.problem_list[number - 1].question
-            form = AnswerForm(data, question=question, options=question.options.all())
-            if not form.is_valid():
-                return Outcome("invalid", run, number=number, form=form)
-        problem, message = _current(run, number, must_be_started=True)
-        if message := message or _stale(run, step):
-            return Outcome("conflict", run, number=number, message=message)
-        if _too_late(problem, now):
-            problem.timed_out = True
-            badge = _save(run, problem, ["timed_out"], done=True, now=now)
-            return Outcome("ok", run, event="timed_out", number=number, badge=badge)
-        options = problem.question.options.all()
-        correct_ids = {option.pk for option in options if option.is_correct}
-        problem.solved = grade(problem.question, correct_ids, form.selected, form.typed)
-        problem.attempts += 1
-        problem.selected_options, problem.typed_answer = sorted(form.selected), form.typed
-        done = problem.solved or problem.attempts_left == 0
-        fields = ["solved", "attempts", "selected_options", "typed_answer"]
-        badge = _save(run, problem, fields, done=done, now=now)
+    if _too_late(problem, now):
+        return _time_up(run, problem, number, now)
+    options = problem.question.options.all()
+    correct_ids = {option.pk for option in options if option.is_correct}
+    problem.solved = grade(problem.question, correct_ids, form.selected, form.typed)
+    problem.attempts += 1
+    problem.selected_options, problem.typed_answer = sorted(form.selected), form.typed
+    done = problem.solved or problem.attempts_left == 0
+    fields = ["solved", "attempts", "selected_options", "typed_answer"]
+    badge = _save(run, problem, fields, done=done, now=now)
     event = "right" if problem.solved else ("missed" if done else "wrong")
     return Outcome("ok", run, event=event, number=number, badge=badge)
 
 
-def use_hint(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
-    drafts: bool = False,
-    now: datetime | None = None,
-) -> Outcome:  # fmt: skip
+@_problem_action()
+def use_hint(run: ChallengeRun, problem: ChallengeProblem, *, number, now, form) -> Outcome:
     """Show problem `number`'s hint. Recorded: the run is no longer clean."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
-        problem, message = _current(run, number, must_be_started=True)
-        if message := message or _stale(run, step):
-            return Outcome("conflict", run, number=number, message=message)
-        if _too_late(problem, now):
-            problem.timed_out = True
-            badge = _save(run, problem, ["timed_out"], done=True, now=now)
-            return Outcome("ok", run, event="timed_out", number=number, badge=badge)
-        problem.hint_used = True
-        _save(run, problem, ["hint_used"], done=False, now=now)
+    if _too_late(problem, now):
+        return _time_up(run, problem, number, now)
+    problem.hint_used = True
+    _save(run, problem, ["hint_used"], done=False, now=now)
     return Outcome("ok", run, event="hint", number=number)
 
 
-def give_up(
-    *, learner_id: int | None, lesson_slug: str, run_id: int, number: int, step: int,
-    drafts: bool = False,
-    now: datetime | None = None,
-) -> Outcome:  # fmt: skip
+@_problem_action()
+def give_up(run: ChallengeRun, problem: ChallengeProblem, *, number, now, form) -> Outcome:
     """Stop problem `number` and show its solution; it counts as failed (as time's up if
     the deadline has passed)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
-        problem, message = _current(run, number, must_be_started=True)
-        if message := message or _stale(run, step):
-            return Outcome("conflict", run, number=number, message=message)
-        problem.timed_out = _too_late(problem, now)
-        badge = _save(run, problem, ["timed_out"], done=True, now=now)
+    problem.timed_out = _too_late(problem, now)
+    badge = _save(run, problem, ["timed_out"], done=True, now=now)
     event = "timed_out" if problem.timed_out else "gave_up"
     return Outcome("ok", run, event=event, number=number, badge=badge)
 
 
-def extend_time(
-    *,
-    learner_id: int | None,
-    lesson_slug: str,
-    run_id: int,
-    drafts: bool = False,
-    now: datetime | None = None,
-) -> Outcome:
+@_run_action
+def extend_time(run: ChallengeRun, *, now: datetime) -> Outcome:
     """Double every time limit of the run from now on, including the running problem's
     (unless its time has already run out). It takes no step and moves none: the page's
     other forms stay valid, and asking twice changes nothing."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = locked_challenge_run(learner_id, lesson_slug, run_id, drafts=drafts)
-        if not run.is_open:
-            return Outcome("conflict", run, message=_closed(run))
-        if run.extended:
-            return Outcome("conflict", run, message="Extended time is already on.")
-        run.extended = True
-        run.save(update_fields=["extended"])
-        problem = run.problem_list[run.position]  # an open run has a current problem
-        if problem.is_started and not _too_late(problem, now):
-            problem.deadline = problem.started_at + problem.limit(run.time_factor)
-            problem.save(update_fields=["deadline"])
+    if run.extended:
+        return Outcome("conflict", run, message="Extended time is already on.")
+    run.extended = True
+    run.save(update_fields=["extended"])
+    problem = run.problem_list[run.position]  # an open run has a current problem
+    if problem.is_started and not _too_late(problem, now):
+        problem.deadline = problem.started_at + problem.limit(run.time_factor)
+        problem.save(update_fields=["deadline"])
     return Outcome("ok", run, event="extended")
 
 
@@ -287,9 +275,10 @@ def _closed(run: ChallengeRun) -> str:
 
 
 def _current(
-    run: ChallengeRun, number: int, *, must_be_started: bool = False
+    run: ChallengeRun, number: int, *, started: bool
 ) -> tuple[ChallengeProblem | None, str]:
-    """Problem `number` if it is the one the run is on, else None and why not."""
+    """Problem `number` if it is the one the run is on, with its clock started (or, with
+    `started=False`, not yet started), else None and why not."""
     if not run.is_open:
         return None, _closed(run)
     if not 1 <= number <= run.problem_count:
@@ -299,9 +288,26 @@ def _current(
     if number - 1 > run.position:
         return None, (f"Problem {number} isn’t open yet; finish problem {run.position + 1} first.")
     problem = run.problem_list[run.position]
-    if must_be_started and not problem.is_started:
+    if started and not problem.is_started:
         return None, f"Start problem {number} first: its clock starts when you do."
+    if not started and problem.is_started:
+        return None, f"Problem {number} has already started; its clock is running."
     return problem, ""
+
+
+def _answer_form(run: ChallengeRun, number: int, data) -> AnswerForm | None:
+    """The answer bound to problem `number`'s own options; None for a number the run lacks."""
+    if not 1 <= number <= run.problem_count:
+        return None
+    question = run.problem_list[number - 1].question
+    return AnswerForm(data, question=question, options=question.options.all())
+
+
+def _time_up(run: ChallengeRun, problem: ChallengeProblem, number: int, now: datetime) -> Outcome:
+    """An answer or a hint asked for after the deadline and the grace: the problem fails."""
+    problem.timed_out = True
+    badge = _save(run, problem, ["timed_out"], done=True, now=now)
+    return Outcome("ok", run, event="timed_out", number=number, badge=badge)
 
 
 def _stale(run: ChallengeRun, step: int) -> str:

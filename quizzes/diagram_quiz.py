@@ -7,7 +7,7 @@ right, for the result. Nothing here runs before the learner submits.
 
 from dataclasses import dataclass, field
 
-from .grading import grade
+from .grading import GradedAtOnce, grade
 from .review import AnswerReview
 
 QUIZ_LENGTH = 3
@@ -20,16 +20,11 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class QuizResult:
+class QuizResult(GradedAtOnce):
     results: list[AnswerReview]
 
-    @property
-    def score(self) -> int:
-        return sum(result.is_correct for result in self.results)
-
-    @property
-    def total(self) -> int:
-        return len(self.results)
+    def verdicts(self) -> list[bool]:
+        return [result.is_correct for result in self.results]
 
 
 def grade_quiz(questions: list, answers: list[Answer]) -> QuizResult:

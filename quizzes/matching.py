@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
+from .grading import GradedAtOnce
+
 MIN_PAIRS = 2  # one pair is no exercise: there is nothing to choose between
 
 
@@ -57,20 +59,11 @@ class MatchRow:
 
 
 @dataclass(frozen=True)
-class MatchResult:
+class MatchResult(GradedAtOnce):
     rows: list[MatchRow]
 
-    @property
-    def score(self) -> int:
-        return sum(row.is_right for row in self.rows)
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def all_right(self) -> bool:
-        return self.score == self.total
+    def verdicts(self) -> list[bool]:
+        return [row.is_right for row in self.rows]
 
 
 def grade_matches(items: list, offered: list, picks: list[int]) -> MatchResult:

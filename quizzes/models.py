@@ -1,30 +1,84 @@
 """The graded test's attempts and responses, and the timed challenge's runs: what a
 learner did with a lesson's questions."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Self
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from courses.models import Lesson, Question
 
 
-class TestAttempt(models.Model):
-    """One learner's run through a 10-question test of one lesson."""
-
-    __test__ = False  # not a pytest test class, whatever its name
+class LessonRun(models.Model):
+    """What a test attempt and a challenge run share: one learner's go at one lesson, open
+    until it is finished or abandoned. Each kind declares its own fields (their order is the
+    order the admin shows them in) and constraints (see `one_open_per_learner_and_lesson`)."""
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         FINISHED = "finished", "Finished"
         ABANDONED = "abandoned", "Abandoned"
 
+    class Meta:
+        abstract = True
+        ordering = ["-started_at", "-id"]
+
+    @classmethod
+    def status_field(cls) -> models.CharField:
+        """Each kind declares it among its own fields, where it always stood."""
+        return models.CharField(
+            max_length=20, choices=cls.Status.choices, default=cls.Status.IN_PROGRESS
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+    @classmethod
+    def start_or_open(cls, create: Callable[[], Self], *, learner, lesson) -> tuple[Self, bool]:
+        """The run `create()` starts, and True; or, when the one-open constraint refuses its
+        insert (a run is already open, or a parallel start won), the learner's open run on
+        the lesson, and False. `create` runs in a savepoint: a refused start writes nothing."""
+        try:
+            with transaction.atomic():
+                return create(), True
+        except IntegrityError:
+            open_run = cls.objects.get(
+                status=cls.Status.IN_PROGRESS, learner=learner, lesson=lesson
+            )
+            return open_run, False
+
+
+def one_open_per_learner_and_lesson(name: str) -> models.UniqueConstraint:
+    """At most one run in progress per learner and lesson: parallel starts race on it."""
+    return models.UniqueConstraint(
+        fields=["learner", "lesson"], condition=models.Q(status="in_progress"), name=name
+    )
+
+
+def drawn_once_at_each_position(
+    parent: str, *, position_name: str, once_name: str
+) -> list[models.UniqueConstraint]:
+    """Questions drawn into an attempt or a run: one at each position, none twice."""
+    return [
+        models.UniqueConstraint(fields=[parent, "position"], name=position_name),
+        models.UniqueConstraint(fields=[parent, "question"], name=once_name),
+    ]
+
+
+class TestAttempt(LessonRun):
+    """One learner's run through a 10-question test of one lesson."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
     learner = models.ForeignKey(
         "accounts.Learner", on_delete=models.CASCADE, related_name="test_attempts"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="test_attempts")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    status = LessonRun.status_field()
     seed = models.BigIntegerField(help_text="Shuffles each question's options the same way.")
     # Index of the question being answered; equals the number of questions once all are.
     position = models.PositiveSmallIntegerField(default=0)
@@ -38,14 +92,9 @@ class TestAttempt(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-started_at", "-id"]
+    class Meta(LessonRun.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["learner", "lesson"],
-                condition=models.Q(status="in_progress"),
-                name="one_open_test_per_learner_and_lesson",
-            ),
+            one_open_per_learner_and_lesson("one_open_test_per_learner_and_lesson"),
             models.CheckConstraint(
                 condition=models.Q(score__lte=models.F("position")), name="score_within_answered"
             ),
@@ -67,10 +116,6 @@ class TestAttempt(models.Model):
         return f"Test of {self.lesson_id} by learner {self.learner_id} ({self.status})"
 
     @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.IN_PROGRESS
-
-    @property
     def is_practice(self) -> bool:
         """It repeats questions whose answers the learner has seen: it cannot raise strength."""
         return self.seen_count > 0
@@ -85,8 +130,27 @@ class ItemAnalysis(Lesson):
         verbose_name_plural = "item analysis"
 
 
-class AttemptQuestion(models.Model):
-    """A question drawn into an attempt, at its position (0-based)."""
+class DrawnQuestion(models.Model):
+    """A question drawn into a test attempt or a challenge run, at its position (0-based).
+    `drawn_into` names the foreign key to the attempt or run."""
+
+    drawn_into: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.serializable_value(self.drawn_into)}#{self.number}"
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+
+class AttemptQuestion(DrawnQuestion):
+    """A question drawn into a test attempt."""
+
+    drawn_into = "attempt"
 
     attempt = models.ForeignKey(TestAttempt, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -94,21 +158,11 @@ class AttemptQuestion(models.Model):
 
     class Meta:
         ordering = ["attempt", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["attempt", "position"], name="one_question_per_position"
-            ),
-            models.UniqueConstraint(
-                fields=["attempt", "question"], name="question_once_per_attempt"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.attempt_id}#{self.position + 1}"
-
-    @property
-    def number(self) -> int:
-        return self.position + 1
+        constraints = drawn_once_at_each_position(
+            "attempt",
+            position_name="one_question_per_position",
+            once_name="question_once_per_attempt",
+        )
 
     @property
     def answer(self) -> "Response | None":
@@ -139,7 +193,7 @@ class Response(models.Model):
         return not self.selected_options and not self.typed_answer
 
 
-class ChallengeRun(models.Model):
+class ChallengeRun(LessonRun):
     """One learner's timed run through a lesson's challenge problems.
 
     `step` counts every change to the run or its problems; each form on the page carries
@@ -147,16 +201,11 @@ class ChallengeRun(models.Model):
     (the step has moved on) and changes nothing.
     """
 
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        FINISHED = "finished", "Finished"
-        ABANDONED = "abandoned", "Abandoned"
-
     learner = models.ForeignKey(
         "accounts.Learner", on_delete=models.CASCADE, related_name="challenge_runs"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="challenge_runs")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    status = LessonRun.status_field()
     extended = models.BooleanField(
         default=False, help_text="Extended time: every limit doubled (WCAG 2.2.1)."
     )
@@ -170,14 +219,9 @@ class ChallengeRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-started_at", "-id"]
+    class Meta(LessonRun.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["learner", "lesson"],
-                condition=models.Q(status="in_progress"),
-                name="one_open_challenge_per_learner_and_lesson",
-            ),
+            one_open_per_learner_and_lesson("one_open_challenge_per_learner_and_lesson"),
             models.CheckConstraint(
                 condition=models.Q(position__lte=models.F("problem_count")),
                 name="challenge_position_within_problems",
@@ -189,18 +233,15 @@ class ChallengeRun(models.Model):
         return f"Challenge of {self.lesson_id} by learner {self.learner_id} ({self.status})"
 
     @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.IN_PROGRESS
-
-    @property
     def time_factor(self) -> int:
         return 2 if self.extended else 1
 
 
-class ChallengeProblem(models.Model):
+class ChallengeProblem(DrawnQuestion):
     """A challenge question in a run, at its position (0-based), with its own clock."""
 
     MAX_ATTEMPTS = 2
+    drawn_into = "run"
 
     run = models.ForeignKey(ChallengeRun, on_delete=models.CASCADE, related_name="problems")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -218,13 +259,11 @@ class ChallengeProblem(models.Model):
     typed_answer = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["run", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["run", "position"], name="one_problem_per_challenge_position"
-            ),
-            models.UniqueConstraint(
-                fields=["run", "question"], name="question_once_per_challenge_run"
+            *drawn_once_at_each_position(
+                "run",
+                position_name="one_problem_per_challenge_position",
+                once_name="question_once_per_challenge_run",
             ),
             models.CheckConstraint(
                 condition=models.Q(attempts__lte=2), name="challenge_attempts_at_most_two"
@@ -239,13 +278,7 @@ class ChallengeProblem(models.Model):
                 name="challenge_solved_by_an_answer_in_time",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.run_id}#{self.position + 1}"
-
-    @property
-    def number(self) -> int:
-        return self.position + 1
+        ordering = ["run", "position"]
 
     @property
     def is_started(self) -> bool:

@@ -13,7 +13,7 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -49,25 +49,25 @@ def start_test(*, learner: Learner, lesson: Lesson) -> TestAttempt:
     seen, asked = _history(learner, lesson)
     seed = secrets.randbits(62)
     draw = draw_test_questions(bank, seen, random.Random(seed), asked=asked)
-    try:
-        with transaction.atomic():
-            attempt = TestAttempt.objects.create(
-                learner=learner,
-                lesson=lesson,
-                seed=seed,
-                question_count=len(draw.question_ids),
-                draw_note=draw.note,
-                seen_count=draw.seen_count,
-            )
-            AttemptQuestion.objects.bulk_create(
-                AttemptQuestion(attempt=attempt, question_id=question_id, position=position)
-                for position, question_id in enumerate(draw.question_ids)
-            )
-    except IntegrityError:
-        return TestAttempt.objects.get(
-            learner=learner, lesson=lesson, status=TestAttempt.Status.IN_PROGRESS
+
+    def create_attempt() -> TestAttempt:
+        attempt = TestAttempt.objects.create(
+            learner=learner,
+            lesson=lesson,
+            seed=seed,
+            question_count=len(draw.question_ids),
+            draw_note=draw.note,
+            seen_count=draw.seen_count,
         )
-    record_mode_visit(learner_id=learner.pk, lesson_id=lesson.pk, mode="test")
+        AttemptQuestion.objects.bulk_create(
+            AttemptQuestion(attempt=attempt, question_id=question_id, position=position)
+            for position, question_id in enumerate(draw.question_ids)
+        )
+        return attempt
+
+    attempt, started = TestAttempt.start_or_open(create_attempt, learner=learner, lesson=lesson)
+    if started:
+        record_mode_visit(learner_id=learner.pk, lesson_id=lesson.pk, mode="test")
     return attempt
 
 

@@ -8,6 +8,7 @@ so a caller can refuse the whole file before writing anything.
 """
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 KINDS = ("single", "multiple", "true_false", "code_output")
 
@@ -53,27 +54,34 @@ class ParsedQuestion:
 
 
 @dataclass(frozen=True)
-class Skipped:
+class LineNote:
+    """Something a reader says about one line of a file, printed `source:line: text`."""
+
+    line: int
+    text: str
+    source: str = "<file>"
+    label: ClassVar[str] = ""  # what kind of note, before the text
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.label}{self.text}"
+
+
+class Skipped(LineNote):
     """A well-formed question of a type the site has no kind for (or cannot carry)."""
 
-    line: int
-    reason: str
-    source: str = "<file>"
+    label = "skipped: "
 
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: skipped: {self.reason}"
+    @property
+    def reason(self) -> str:
+        return self.text
 
 
-@dataclass(frozen=True)
-class FormatError:
+class FormatError(LineNote):
     """Malformed input: the file cannot be read as its format says."""
 
-    line: int
-    message: str
-    source: str = "<file>"
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.message}"
+    @property
+    def message(self) -> str:
+        return self.text
 
 
 class GiftError(FormatError):

@@ -173,6 +173,14 @@ def assert_no_axe_violations(page, where: str) -> None:
     )
 
 
+def assert_no_axe_violations_in_both_schemes(page, where: str) -> None:
+    """axe in light and in dark on the page as it is, without reloading it."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert_no_axe_violations(page, f"{where} ({scheme})")
+    page.emulate_media(color_scheme="light")
+
+
 ACTIVE_MATCHES = """([selector, text]) => {
     const el = document.activeElement;
     return !!el && el.matches(selector) && (text === null || el.textContent.trim() === text);

@@ -10,7 +10,13 @@ from playwright.sync_api import expect
 
 from courses.models import Question
 from quizzes.models import ChallengeProblem, ChallengeRun
-from tests.browser.conftest import LESSON_SLUG, assert_no_axe_violations, shoot, tab_to
+from tests.browser.conftest import (
+    LESSON_SLUG,
+    assert_no_axe_violations,
+    assert_no_axe_violations_in_both_schemes,
+    shoot,
+    tab_to,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +37,6 @@ def challenge_url(site):
 def _questions(use: str) -> list[Question]:
     questions = Question.objects.filter(lesson__slug=LESSON_SLUG, use=use, is_active=True)
     return list(questions.prefetch_related("options").order_by("order", "id"))
-
-
-def _axe_both_schemes(page, where: str) -> None:
-    """axe in light and in dark on the page as it is, without reloading it."""
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        assert_no_axe_violations(page, f"{where} ({scheme})")
-    page.emulate_media(color_scheme="light")
 
 
 def _shoot_both_schemes(page, name: str) -> None:
@@ -90,7 +88,7 @@ def test_practice_with_the_keyboard_only(page, practice_url):
         expect(verdict).to_contain_text("Not quite. Try again")
         expect(heading).to_be_focused()
         if number == 1:
-            _axe_both_schemes(page, "practice after a wrong answer")
+            assert_no_axe_violations_in_both_schemes(page, "practice after a wrong answer")
             tab_to(page, "#practice-card button", "Show a hint")
             page.keyboard.press("Enter")
             expect(page.locator("#practice-card .hint")).to_contain_text("Hint")
@@ -112,7 +110,7 @@ def test_practice_with_the_keyboard_only(page, practice_url):
         expect(page.locator("#practice-card .review")).to_be_visible()
         expect(page.locator("#practice-card .quick-check")).to_be_visible()
         if number == 1:
-            _axe_both_schemes(page, "practice feedback")
+            assert_no_axe_violations_in_both_schemes(page, "practice feedback")
             _shoot_both_schemes(page, "practice-feedback")
         if number < len(questions):
             tab_to(page, "#practice-card a", "Next question")
@@ -127,14 +125,14 @@ def test_practice_with_the_keyboard_only(page, practice_url):
 def test_practice_question_and_solution_pass_axe(page, practice_url):
     page.goto(practice_url)
     expect(page.locator("#practice-card-heading")).to_have_text(re.compile("^Question 1 of"))
-    _axe_both_schemes(page, "practice question")
+    assert_no_axe_violations_in_both_schemes(page, "practice question")
     _shoot_both_schemes(page, "practice-question")
     page.get_by_role("button", name="Show the solution").click()
     expect(page.locator("#practice-card .verdict[role=status]")).to_contain_text(
         "Here is the solution"
     )
     expect(page.locator("#practice-card-heading")).to_be_focused()
-    _axe_both_schemes(page, "practice solution shown")
+    assert_no_axe_violations_in_both_schemes(page, "practice solution shown")
     # 320 px wide (400 % zoom of a 1280 px screen): nothing in the mode page sticks out.
     # (The site header is base.html's, and is checked with the other shared pages.)
     page.set_viewport_size({"width": 320, "height": 720})
@@ -200,11 +198,11 @@ def test_a_challenge_run_with_the_mouse(page, challenge_url):
     page.goto(challenge_url)
     heading = page.locator("#challenge-card-heading")
     expect(heading).to_have_text("Ready for the challenge?")
-    _axe_both_schemes(page, "challenge intro")
+    assert_no_axe_violations_in_both_schemes(page, "challenge intro")
     _shoot_both_schemes(page, "challenge-intro")
     page.get_by_role("button", name="Start the challenge").click()
     expect(heading).to_have_text("Problem 1 of 3")
-    _axe_both_schemes(page, "challenge, ready to start problem 1")
+    assert_no_axe_violations_in_both_schemes(page, "challenge, ready to start problem 1")
     page.evaluate("window.__samePage = true")
 
     problems = _problems()
@@ -217,7 +215,7 @@ def test_a_challenge_run_with_the_mouse(page, challenge_url):
     )
     first = left.inner_text()
     expect(left).not_to_have_text(first, timeout=3000)  # it counts down
-    _axe_both_schemes(page, "challenge problem 1")
+    assert_no_axe_violations_in_both_schemes(page, "challenge problem 1")
     _shoot_both_schemes(page, "challenge-question")
 
     # Extended time mid-problem: only the timing box changes; the draft answer stays.
@@ -245,7 +243,7 @@ def test_a_challenge_run_with_the_mouse(page, challenge_url):
     )
     expect(page.locator("#challenge-card .review")).to_be_visible()
     expect(heading).to_be_focused()
-    _axe_both_schemes(page, "challenge feedback")
+    assert_no_axe_violations_in_both_schemes(page, "challenge feedback")
     _shoot_both_schemes(page, "challenge-feedback")
 
     # Problem 2 right at once; problem 3 given up.
@@ -259,7 +257,7 @@ def test_a_challenge_run_with_the_mouse(page, challenge_url):
     expect(page.locator(".challenge-result")).to_have_count(3)
     expect(page.get_by_text("A clean run earns Pattern Master")).to_be_visible()
     assert page.evaluate("window.__samePage === true"), "the page was reloaded"
-    _axe_both_schemes(page, "challenge summary")
+    assert_no_axe_violations_in_both_schemes(page, "challenge summary")
     _shoot_both_schemes(page, "challenge-summary")
 
 
@@ -276,7 +274,7 @@ def test_a_clean_challenge_run_earns_pattern_master(page, challenge_url):
     badge = page.locator(".master-badge")
     expect(badge).to_contain_text("Pattern Master")
     expect(badge).to_contain_text("earned")
-    _axe_both_schemes(page, "challenge with the badge")
+    assert_no_axe_violations_in_both_schemes(page, "challenge with the badge")
     _shoot_both_schemes(page, "challenge-pattern-master")
 
 

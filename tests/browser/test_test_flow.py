@@ -6,7 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, shoot, tab_to
+from tests.browser.conftest import (
+    assert_no_axe_violations,
+    assert_no_axe_violations_in_both_schemes,
+    shoot,
+    tab_to,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +31,14 @@ def _is_typed(page) -> bool:
     return page.locator("#test-card textarea[name=answer]").count() == 1
 
 
+def _give_an_answer(page) -> None:
+    """Type a wrong output, or click the first choice: any answer will do."""
+    if _is_typed(page):
+        page.locator("#test-card textarea[name=answer]").fill(WRONG_OUTPUT)
+    else:
+        page.locator("#test-card .choice label").first.click()
+
+
 def _focus_is_on_card_heading(page) -> None:
     expect(_heading(page)).to_be_focused()
     assert page.evaluate("document.activeElement.hasAttribute('data-autofocus')")
@@ -37,14 +50,6 @@ def _verdict(page) -> str:
     expect(status).to_be_visible()
     expect(status).to_have_text(VERDICT)
     return status.inner_text().strip()
-
-
-def _axe_both_schemes(page, where: str) -> None:
-    """axe in light and in dark on the page as it is, without reloading it."""
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        assert_no_axe_violations(page, f"{where} ({scheme})")
-    page.emulate_media(color_scheme="light")
 
 
 def _check_result_page(page, correct_answers: int) -> None:
@@ -98,13 +103,11 @@ def test_test_flow_with_the_mouse(page, lesson_url):
         if number > 1:
             _focus_is_on_card_heading(page)
         else:
-            _axe_both_schemes(page, "question 1")
+            assert_no_axe_violations_in_both_schemes(page, "question 1")
             shoot(page, "test-question")
 
-        if _is_typed(page):
-            page.locator("#test-card textarea[name=answer]").fill(WRONG_OUTPUT)
-        else:
-            page.locator("#test-card .choice label").first.click()
+        _give_an_answer(page)
+        if not _is_typed(page):
             expect(page.locator("#test-card .choice input").first).to_be_checked()
         page.get_by_role("button", name="Submit answer").click()
 
@@ -114,7 +117,7 @@ def test_test_flow_with_the_mouse(page, lesson_url):
         expect(_heading(page)).to_have_text(f"Question {number} of {QUESTIONS}")
         expect(page.locator("#test-card .review")).to_be_visible()
         if number == 1:
-            _axe_both_schemes(page, "feedback on question 1")
+            assert_no_axe_violations_in_both_schemes(page, "feedback on question 1")
             shoot(page, "test-feedback")
 
         assert page.url == attempt_url
@@ -126,7 +129,7 @@ def test_test_flow_with_the_mouse(page, lesson_url):
             page.get_by_role("link", name="See your result").click()
 
     _check_result_page(page, correct)
-    _axe_both_schemes(page, "the result page")
+    assert_no_axe_violations_in_both_schemes(page, "the result page")
     shoot(page, "test-result")
 
 
@@ -146,10 +149,7 @@ def test_test_flow_fits_a_320px_screen(page, lesson_url):
     for number in range(1, QUESTIONS + 1):
         expect(_heading(page)).to_have_text(f"Question {number} of {QUESTIONS}")
         _fits_320(page, f"question {number}")
-        if _is_typed(page):
-            page.locator("#test-card textarea[name=answer]").fill(WRONG_OUTPUT)
-        else:
-            page.locator("#test-card .choice label").first.click()
+        _give_an_answer(page)
         page.get_by_role("button", name="Submit answer").click()
         _verdict(page)
         _fits_320(page, f"feedback on question {number}")
@@ -217,10 +217,7 @@ def test_test_flow_without_javascript(nojs_page, lesson_url):
     correct = 0
     for number in range(1, QUESTIONS + 1):
         expect(_heading(page)).to_have_text(f"Question {number} of {QUESTIONS}")
-        if _is_typed(page):
-            page.locator("#test-card textarea[name=answer]").fill(WRONG_OUTPUT)
-        else:
-            page.locator("#test-card .choice label").first.click()
+        _give_an_answer(page)
         with page.expect_navigation():
             page.get_by_role("button", name="Submit answer").click()
 
@@ -250,10 +247,7 @@ def test_resume_an_unfinished_test_from_the_lesson_page(page, lesson_url):
     page.get_by_role("button", name="Start the test").click()
     for number in (1, 2):
         expect(_heading(page)).to_have_text(f"Question {number} of {QUESTIONS}")
-        if _is_typed(page):
-            page.locator("#test-card textarea[name=answer]").fill(WRONG_OUTPUT)
-        else:
-            page.locator("#test-card .choice label").first.click()
+        _give_an_answer(page)
         page.get_by_role("button", name="Submit answer").click()
         _verdict(page)
         if number == 1:

@@ -18,33 +18,33 @@ def course_state(track_slugs) -> dict:
         )
     )  # fmt: skip
     state["lessons"] = sorted(lessons, key=lambda lesson: lesson["slug"])
-    in_tracks = {"lesson__track__in": tracks}
-    state["sections"] = list(
-        Section.objects.filter(**in_tracks)
-        .order_by("lesson__slug", "order")
-        .values_list("lesson__slug", "key", "kind", "order", "heading", "body", "takeaway",
-                     "body_html")
+    state["sections"] = _rows(
+        Section, tracks, ("lesson__slug",), "order",
+        "key", "kind", "order", "heading", "body", "takeaway", "body_html",
     )  # fmt: skip
-    state["items"] = list(
-        SectionItem.objects.filter(section__lesson__track__in=tracks)
-        .order_by("section__lesson__slug", "section__key", "order")
-        .values_list("section__lesson__slug", "section__key", "order", "label", "text",
-                     "group", "link")
+    state["items"] = _rows(
+        SectionItem, tracks, ("section__lesson__slug", "section__key"), "order",
+        "order", "label", "text", "group", "link",
     )  # fmt: skip
-    state["questions"] = list(
-        Question.objects.filter(**in_tracks)
-        .order_by("lesson__slug", "key")
-        .values_list("lesson__slug", "key", "use", "kind", "difficulty", "order", "is_active",
-                     "prompt", "code", "expected_output", "solution", "hint", "quick_check",
-                     "mistakes", "seconds", "prompt_html")
+    state["questions"] = _rows(
+        Question, tracks, ("lesson__slug",), "key",
+        "key", "use", "kind", "difficulty", "order", "is_active", "prompt", "code",
+        "expected_output", "solution", "hint", "quick_check", "mistakes", "seconds",
+        "prompt_html",
     )  # fmt: skip
-    state["options"] = list(
-        Option.objects.filter(question__lesson__track__in=tracks)
-        .order_by("question__lesson__slug", "question__key", "order")
-        .values_list("question__lesson__slug", "question__key", "order", "text", "is_correct",
-                     "explanation", "confusion__key")
+    state["options"] = _rows(
+        Option, tracks, ("question__lesson__slug", "question__key"), "order",
+        "order", "text", "is_correct", "explanation", "confusion__key",
     )  # fmt: skip
     return state
+
+
+def _rows(model, tracks, parents: tuple[str, ...], order: str, *fields: str) -> list[tuple]:
+    """The model's rows in the tracks, as `parents` (the lesson's slug first, then the keys
+    that identify the row's parent) and `fields`, ordered by the parents and `order`."""
+    lesson = parents[0].removesuffix("slug")
+    rows = model.objects.filter(**{f"{lesson}track__in": tracks}).order_by(*parents, order)
+    return list(rows.values_list(*parents, *fields))
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

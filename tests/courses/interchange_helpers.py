@@ -44,12 +44,12 @@ ROUND_TRIP = [
         "single",
         "single-choice",
         prompt="Which **one**?\n\nA second paragraph with " + NASTY,
+        general_feedback="Steps:\n\n1. one\n2. two",
         options=[
             ParsedOption("Right " + NASTY, True, "Because " + NASTY),
             ParsedOption("%d looks like a weight", False, "[a link](https://example.com)"),
             ParsedOption("[plain] looks like a format", False),
         ],
-        general_feedback="Steps:\n\n1. one\n2. two",
     ),
     question(
         "multiple",

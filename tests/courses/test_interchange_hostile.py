@@ -5,11 +5,7 @@ import re
 
 import pytest
 
-from courses.interchange import (
-    MAX_QUESTIONS,
-    parse_aiken,
-    parse_gift,
-)
+from courses.interchange import MAX_QUESTIONS, parse_aiken, parse_gift
 from courses.interchange.markup import plain_to_markdown, split_code, with_code
 from courses.markdown import render_markdown
 

@@ -50,15 +50,6 @@ def _solve(client, lesson, run, number, right=True, htmx=False):
     return _act(client, lesson, run, "answer", number, htmx=htmx, **_answer(problem, right))
 
 
-def _secrets_of(question) -> list[str]:
-    secrets = [question.solution_html, question.mistakes_html, question.quick_check_html,
-               question.hint_html]  # fmt: skip
-    if question.is_typed:
-        secrets.append(f">{question.expected_output.strip()}<")
-    secrets += [option.explanation_html for option in question.options.all()]
-    return [secret for secret in secrets if secret]
-
-
 def _expire(problem, seconds_ago: int) -> None:
     """Move a running problem's deadline into the past, as the clock would."""
     ChallengeProblem.objects.filter(pk=problem.pk).update(

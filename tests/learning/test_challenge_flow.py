@@ -15,6 +15,7 @@ from progress.models import LessonProgress
 from quizzes import challenge
 from quizzes.models import ChallengeProblem, ChallengeRun
 from tests.factories import make_lesson, make_question
+from tests.quizzes.helpers import secrets_of
 
 from .challenge_helpers import (
     HTMX,
@@ -23,7 +24,6 @@ from .challenge_helpers import (
     _expire,
     _problem,
     _run_through,
-    _secrets_of,
     _solve,
     _start_run,
     _url,
@@ -111,7 +111,7 @@ def test_a_running_problem_leaks_nothing(client, lesson):
             response = client.get(_url(lesson), **headers)
             html = response.content.decode()
             assert problem.question.prompt_html in html
-            for secret in _secrets_of(problem.question):
+            for secret in secrets_of(problem.question):
                 assert secret not in html + str(response.headers), (number, secret)
             card = html.split('id="challenge-card"', 1)[1]
             for marker in ("Correct answer", "review-option--right", "Step by step",
@@ -226,7 +226,7 @@ def test_a_wrong_first_answer_leaves_one_attempt(client, lesson):
     problem = _problem(run, 1)
     assert problem.attempts == 1 and problem.finished_at is None
     assert "Not quite. One attempt left." in html and "attempt 2 of 2" in html
-    for secret in _secrets_of(problem.question):
+    for secret in secrets_of(problem.question):
         assert secret not in html
     _act(client, lesson, run, "answer", 1, **_answer(problem))
     problem.refresh_from_db()

@@ -21,6 +21,16 @@ def current_token(client, attempt) -> str:
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
 
 
+def secrets_of(question) -> list[str]:
+    """Everything that gives a question's answer away (or its hint): what no page may show before grading."""
+    secrets = [question.solution_html, question.mistakes_html, question.quick_check_html,
+               question.hint_html]  # fmt: skip
+    if question.is_typed:
+        secrets.append(f">{question.expected_output.strip()}<")
+    secrets += [option.explanation_html for option in question.options.all()]
+    return [secret for secret in secrets if secret]
+
+
 def answer_data(slot, right: bool = True) -> dict:
     """Form data answering a drawn question rightly or wrongly."""
     question = slot.question
@@ -50,6 +60,18 @@ def finish(client, attempt, pattern: str = "1" * 10):
         assert response.status_code == 303, response.content.decode()[:500]
     attempt.refresh_from_db()
     return attempt
+
+
+def answer_each_within(client, attempt, queries: int, assert_max_num_queries) -> None:
+    """Answer the attempt's ten questions rightly, one by one, each answer POST within
+    `queries` queries (`assert_max_num_queries`: pytest-django's fixture)."""
+    for position in range(10):
+        token = current_token(client, attempt)
+        slot = attempt.slots.select_related("question").get(position=position)
+        data = {"token": token, **answer_data(slot)}
+        with assert_max_num_queries(queries):
+            response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
+        assert response.status_code == 303
 
 
 def in_parallel(count: int, work) -> list:

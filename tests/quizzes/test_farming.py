@@ -12,7 +12,7 @@ from progress.models import LessonProgress, ReviewCard
 from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
 
-from .helpers import answer, answer_data, current_token, finish, start
+from .helpers import answer, answer_each_within, finish, start
 
 
 @pytest.fixture
@@ -163,13 +163,8 @@ def test_a_practice_tests_answers_stay_within_the_query_budget(
     finish(client, start(client, lesson), "0" * 10)
     attempt = start(client, lesson)
     assert attempt.is_practice
-    for position in range(10):
-        token = current_token(client, attempt)
-        slot = attempt.slots.select_related("question").get(position=position)
-        data = {"token": token, **answer_data(slot)}
-        with django_assert_max_num_queries(10):  # the last answer also finishes the test
-            response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
-        assert response.status_code == 303
+    # The last answer also finishes the test.
+    answer_each_within(client, attempt, 10, django_assert_max_num_queries)
     attempt.refresh_from_db()
     assert attempt.score == 10 and attempt.strength == "weak"
 

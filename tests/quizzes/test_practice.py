@@ -16,7 +16,7 @@ from progress.models import LessonProgress
 from tests.factories import make_lesson, make_question
 from tests.pages import page_text
 
-from .helpers import answer_data
+from .helpers import answer_data, secrets_of
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -42,16 +42,6 @@ def _answer(question, right: bool = True) -> dict:
 def _post(client, lesson, question, action="answer", htmx=False, **fields):
     data = {"question": question.pk, "action": action, **fields}
     return client.post(_url(lesson), data, **(HTMX if htmx else {}))
-
-
-def _secrets_of(question) -> list[str]:
-    """Everything that gives a practice question's answer away, or its hint."""
-    secrets = [question.solution_html, question.mistakes_html, question.quick_check_html,
-               question.hint_html]  # fmt: skip
-    if question.is_typed:
-        secrets.append(f">{question.expected_output.strip()}<")
-    secrets += [option.explanation_html for option in question.options.all()]
-    return [secret for secret in secrets if secret]
 
 
 def _card(html: str) -> str:
@@ -130,7 +120,7 @@ def test_no_question_page_or_fragment_leaks_the_answer_or_the_hint(client, lesso
         for headers in ({}, HTMX):
             response = client.get(_url(lesson, number), **headers)
             html = response.content.decode()
-            for secret in _secrets_of(question):
+            for secret in secrets_of(question):
                 assert secret not in html + str(response.headers), (question.key, secret)
             card = _card(html)
             for marker in ("is_correct", "Correct answer", "review-option--right",
@@ -143,7 +133,7 @@ def test_a_wrong_answer_reveals_nothing(client, lesson):
     question = _questions(lesson)[0]
     html = _post(client, lesson, question, **_answer(question, right=False)).content.decode()
     assert "Not quite. Try again" in html
-    for secret in _secrets_of(question):
+    for secret in secrets_of(question):
         assert secret not in html
 
 
@@ -155,7 +145,7 @@ def test_the_hint_comes_only_on_request_and_not_the_answer(client, lesson):
     assert question.hint_html in html
     assert 'name="hint" value="1"' in html  # it stays on screen for the next try
     assert "Show a hint" not in html
-    for secret in set(_secrets_of(question)) - {question.hint_html}:
+    for secret in set(secrets_of(question)) - {question.hint_html}:
         assert secret not in html
 
 

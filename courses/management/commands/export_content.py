@@ -1,22 +1,16 @@
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from courses.content_files import ContentError, read_tree
 from courses.exporter import export_content
+from courses.management.content_folder import ContentFolderCommand
 
 
-class Command(BaseCommand):
+class Command(ContentFolderCommand):
     help = "Write tracks, lessons, sections and questions from the database as content files."
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "outdir",
-            nargs="?",
-            default=str(settings.BASE_DIR / "content"),
-            help="The content folder to write into (default: content/); other files are kept.",
-        )
+    folder_argument = "outdir"
+    folder_help = "The content folder to write into (default: content/); other files are kept."
 
     def handle(self, *args, outdir, **options):
         outdir = Path(outdir)

@@ -1,22 +1,16 @@
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from courses.content_files import ContentError
 from courses.importer import import_content
+from courses.management.content_folder import ContentFolderCommand
 
 
-class Command(BaseCommand):
+class Command(ContentFolderCommand):
     help = "Create or update tracks, lessons, sections and questions from content files."
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "path",
-            nargs="?",
-            default=str(settings.BASE_DIR / "content"),
-            help="A content folder, one track folder or one lesson folder (default: content/).",
-        )
+    folder_argument = "path"
+    folder_help = "A content folder, one track folder or one lesson folder (default: content/)."
 
     def handle(self, *args, path, **options):
         try:
