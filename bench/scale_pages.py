@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from guests import ANSWER_FORM, ATTRIBUTE, FIELD
+from visitor import ANSWER_FORM, ATTRIBUTE, FIELD
 
 from accounts.learners import SESSION_KEY
 from accounts.models import Learner

@@ -16,6 +16,8 @@ from contextlib import ExitStack
 import pytest
 from django.db import connection
 
+from bench.visitor import Visitor
+
 from .conftest import have, require
 from .servers import (
     COURSE,
@@ -27,7 +29,6 @@ from .servers import (
     site_env,
     stalled_listener,
 )
-from .visitor import Visitor
 
 # Transactional: what gunicorn commits is emptied after each test, as for the live server.
 pytestmark = [pytest.mark.deploy, pytest.mark.django_db(transaction=True)]
@@ -216,19 +217,27 @@ def report(capsys, outage: str, slowest: float, recovery: float | None = None) -
         print(line, end=" ")
 
 
-def test_postgresql_cut_off_then_back_and_restarted(site, postgres, capsys):
+def outage_then_recovery(site, capsys, name: str, cause, cure, *, down: str, pages=None):
+    """Break a dependency, check the learner meets the calm 503 page promptly and health
+    names what is down, mend it, and check everything works again with no restart and the
+    answer sent during the outage counted once."""
     learner = Learner(site)
-    postgres.cut()
+    cause()
     try:
-        slowest = learner.assert_calm_outage()
-        assert_health(site["port"], database="down", cache="ok")
+        slowest = learner.assert_calm_outage(pages=pages(learner) if pages else None)
+        assert_health(site["port"], **{"database": "ok", "cache": "ok", down: "down"})
     finally:
-        postgres.restore()
+        cure()
     recovery = seconds_until_healthy(site["port"])
     learner.assert_pages_work()
     learner.assert_answer_counts_once()
-    report(capsys, "PostgreSQL refusing", slowest, recovery)
+    report(capsys, name, slowest, recovery)
+    return learner
 
+
+def test_postgresql_cut_off_then_back_and_restarted(site, postgres, capsys):
+    learner = outage_then_recovery(site, capsys, "PostgreSQL refusing", postgres.cut,
+                                   postgres.restore, down="database")  # fmt: skip
     # A restart between two requests: the worker's idle persistent connection dies
     # unseen, and the health check replaces it before the next request uses it.
     postgres.cut()
@@ -237,50 +246,24 @@ def test_postgresql_cut_off_then_back_and_restarted(site, postgres, capsys):
 
 
 def test_postgresql_that_never_answers_fails_requests_promptly(site, postgres, capsys):
-    learner = Learner(site)
-    postgres.stall()  # the persistent connection is gone; new ones hang
-    try:
-        slowest = learner.assert_calm_outage(pages=[learner.test])  # each waits 3 s
-        assert_health(site["port"], database="down", cache="ok")
-    finally:
-        postgres.restore()
-    recovery = seconds_until_healthy(site["port"])
-    learner.assert_pages_work()
-    learner.assert_answer_counts_once()
-    report(capsys, "PostgreSQL hanging", slowest, recovery)
+    # The persistent connection is gone and new ones hang: each request waits 3 s.
+    outage_then_recovery(site, capsys, "PostgreSQL hanging", postgres.stall, postgres.restore,
+                         down="database", pages=lambda learner: [learner.test])  # fmt: skip
 
 
 def test_redis_killed_then_back_and_restarted(site, capsys):
-    learner = Learner(site)
-    site["redis"].kill()
-    try:
-        slowest = learner.assert_calm_outage()
-        assert_health(site["port"], database="ok", cache="down")
-    finally:
-        site["redis"].start()  # on the same port, empty
-    recovery = seconds_until_healthy(site["port"])
-    learner.assert_pages_work()
-    learner.assert_answer_counts_once()
-    report(capsys, "Redis killed", slowest, recovery)
-
+    redis = site["redis"]  # restarted on the same port, empty
+    learner = outage_then_recovery(site, capsys, "Redis killed", redis.kill, redis.start,
+                                   down="cache")  # fmt: skip
     # A restart between two requests: the pooled connections are dead and the new Redis
     # is empty; sessions and draws come back from the database.
-    site["redis"].start()
+    redis.start()
     learner.assert_pages_work()
 
 
 def test_redis_that_never_answers_fails_requests_promptly(site, capsys):
-    learner = Learner(site)
-    site["redis"].stall()
-    try:
-        slowest = learner.assert_calm_outage()
-        assert_health(site["port"], database="ok", cache="down")
-    finally:
-        site["redis"].start()
-    recovery = seconds_until_healthy(site["port"])
-    learner.assert_pages_work()
-    learner.assert_answer_counts_once()
-    report(capsys, "Redis hanging", slowest, recovery)
+    redis = site["redis"]
+    outage_then_recovery(site, capsys, "Redis hanging", redis.stall, redis.start, down="cache")
 
 
 def test_redis_on_a_dead_port_from_the_start(site, capsys):

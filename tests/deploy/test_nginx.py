@@ -17,11 +17,11 @@ import time
 import pytest
 from django.db import connection
 
+from bench.visitor import Visitor
 from quizzes.models import Response, TestAttempt
 
 from .conftest import have, require
 from .servers import HOST, ROOT, free_port, gunicorn, kill_group, site_env
-from .visitor import Visitor
 
 pytestmark = [pytest.mark.deploy, pytest.mark.postgres]
 SHIPPED = ROOT / "deploy" / "nginx" / "patternwise.conf"

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.visitor import Visitor
 from courses.content_cache import VERSION_TTL
 
 from .servers import COURSE, gunicorn, manage, prepare_site, site_env
-from .visitor import Visitor
 
 pytestmark = pytest.mark.deploy
 LESSON = "fixture-readiness"

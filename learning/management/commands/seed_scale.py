@@ -31,7 +31,7 @@ QUESTIONS_PER_TEST = 10
 RIGHT_CHANCE = {"easy": 0.85, "medium": 0.65, "hard": 0.45}
 BATCH = 10_000  # tests per round of COPY
 ATTEMPT_COLUMNS = ["id", "learner", "lesson", "status", "seed", "position", "score",
-                   "question_count", "strength", "draw_note", "started_at",
+                   "question_count", "strength", "draw_note", "seen_count", "started_at",
                    "finished_at"]  # fmt: skip
 RESPONSE_COLUMNS = ["slot", "selected_options", "typed_answer", "is_correct", "answered_at"]
 
@@ -93,6 +93,19 @@ def clone_lessons_up_to(total: int) -> None:
         count += 1
 
 
+def _copy_rows(queryset, **changes) -> dict[int, int]:
+    """Insert copies of the rows with `changes` applied (a value, or a function of the
+    row); return {old id: new id}."""
+    rows = list(queryset.order_by("pk"))
+    old_ids = [row.pk for row in rows]
+    for row in rows:
+        row.pk = None
+        for name, change in changes.items():
+            setattr(row, name, change(row) if callable(change) else change)
+    queryset.model.objects.bulk_create(rows)
+    return dict(zip(old_ids, (row.pk for row in rows), strict=True))
+
+
 def clone_lesson(source: Lesson, slug: str, order: int) -> Lesson:
     """A copy of a lesson with its sections, items, questions and options, rendered HTML
     included (bulk_create skips save(), so nothing is rendered again)."""
@@ -100,27 +113,13 @@ def clone_lesson(source: Lesson, slug: str, order: int) -> Lesson:
     lesson.pk, lesson.slug, lesson.order = None, slug, order
     lesson.title = f"{source.title} ({order})"
     Lesson.objects.bulk_create([lesson])
-    sections = list(Section.objects.filter(lesson=source).order_by("pk"))
-    old_section_ids = [section.pk for section in sections]
-    for section in sections:
-        section.pk, section.lesson_id = None, lesson.pk
-    Section.objects.bulk_create(sections)
-    section_map = dict(zip(old_section_ids, (s.pk for s in sections), strict=True))
-    items = list(SectionItem.objects.filter(section__lesson=source))
-    for item in items:
-        item.pk, item.section_id = None, section_map[item.section_id]
-    SectionItem.objects.bulk_create(items)
-    questions = list(Question.objects.filter(lesson=source).order_by("pk"))
-    old_question_ids = [question.pk for question in questions]
-    for question in questions:
-        question.pk, question.lesson_id = None, lesson.pk
-    Question.objects.bulk_create(questions)
-    question_map = dict(zip(old_question_ids, (q.pk for q in questions), strict=True))
-    options = list(Option.objects.filter(question__lesson=source))
-    for option in options:
-        option.pk, option.question_id = None, question_map[option.question_id]
-        option.confusion_id = section_map.get(option.confusion_id)
-    Option.objects.bulk_create(options)
+    section_map = _copy_rows(Section.objects.filter(lesson=source), lesson_id=lesson.pk)
+    _copy_rows(SectionItem.objects.filter(section__lesson=source),
+               section_id=lambda item: section_map[item.section_id])  # fmt: skip
+    question_map = _copy_rows(Question.objects.filter(lesson=source), lesson_id=lesson.pk)
+    _copy_rows(Option.objects.filter(question__lesson=source),
+               question_id=lambda option: question_map[option.question_id],
+               confusion_id=lambda option: section_map.get(option.confusion_id))  # fmt: skip
     return lesson
 
 
@@ -212,7 +211,7 @@ class History:
                                       slots, responses)  # fmt: skip
             strength = strength_of(tally)
             tests.append((attempt_id, learner, lesson, "finished", self.random.randrange(2**31),
-                          QUESTIONS_PER_TEST, score, QUESTIONS_PER_TEST, strength, "",
+                          QUESTIONS_PER_TEST, score, QUESTIONS_PER_TEST, strength, "", 0,
                           finished - timedelta(minutes=8), finished))  # fmt: skip
             self._remember(learner, lesson, score, strength, finished)
             attempt_id += 1

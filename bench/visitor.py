@@ -1,5 +1,7 @@
 """A visitor over real HTTP, as a browser without JavaScript: a cookie jar, the page's CSRF
-token, and the answer form of a test's current question read from the HTML."""
+token, and the answer form of a test's current question read from the HTML. It knows the
+site only by its URLs and markup. The benchmark prepares its guests with it, and the
+deployment tests drive learners through nginx with it (`from bench.visitor import ...`)."""
 
 import html
 import http.client
@@ -13,6 +15,10 @@ ATTEMPT_URL = re.compile(r"^(?:https?://[^/]+)?(/tests/\d+/)$")
 ANSWER_FORM = re.compile(r'<form[^>]*\baction="(/tests/\d+/answer/)".*?</form>', re.DOTALL)
 FIELD = re.compile(r"<(input|textarea)\b([^>]*)>")
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+class PageError(Exception):
+    """The site answered something a visitor could not go on from."""
 
 
 class Visitor:
@@ -55,7 +61,8 @@ class Visitor:
         path = f"/patterns/{slug}/test/"
         status, location, _ = self.send("POST", path, {"csrfmiddlewaretoken": self.csrf})
         match = ATTEMPT_URL.match(location)
-        assert status == 303 and match, f"POST {path} -> {status} {location!r}"
+        if status != 303 or not match:
+            raise PageError(f"POST {path} -> {status} {location!r}")
         return match[1]
 
     def answer_form(self, test: str, choose=None) -> tuple[str, dict] | None:
@@ -65,7 +72,8 @@ class Visitor:
         if status == 302 and location.endswith("result/"):
             return None
         form = ANSWER_FORM.search(page)
-        assert status == 200 and form, f"GET {test} -> {status} without an answer form"
+        if status != 200 or not form:
+            raise PageError(f"GET {test} -> {status} without an answer form")
         fields: dict[str, str] = {}
         options: dict[str, list[str]] = {}
         for tag, attributes in FIELD.findall(form[0]):
