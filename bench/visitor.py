@@ -22,8 +22,13 @@ class PageError(Exception):
 
 
 class Visitor:
-    def __init__(self, port: int, host_header: str = "127.0.0.1", tls: bool = False):
+    """`source`: the loopback address the visitor's connections come from (127.0.0.0/8), so
+    many visitors can look like many clients to a proxy and to per-address limits."""
+
+    def __init__(self, port: int, host_header: str = "127.0.0.1", tls: bool = False,
+                 source: str = ""):  # fmt: skip
         self.port, self.host_header, self.tls = port, host_header, tls
+        self.source = (source, 0) if source else None
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
@@ -40,10 +45,13 @@ class Visitor:
         if self.tls:
             context = ssl._create_unverified_context()  # noqa: S323 - the test's own certificate
             connection = http.client.HTTPSConnection(
-                "127.0.0.1", self.port, timeout=timeout, context=context
-            )
+                "127.0.0.1", self.port, timeout=timeout, context=context,
+                source_address=self.source,
+            )  # fmt: skip
         else:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=timeout, source_address=self.source
+            )
         try:
             connection.request(method, path, body, headers)
             reply = connection.getresponse()

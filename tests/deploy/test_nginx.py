@@ -13,6 +13,7 @@ import socket
 import ssl
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
@@ -77,6 +78,7 @@ def stack(course_tx, static_root, tmp_path):
     env = site_env(
         static_root, database_url, os.environ["REDIS_URL"],
         DJANGO_HTTPS="1", ALLOWED_HOSTS=SERVER_NAME, CACHE_KEY_PREFIX=f"deploy{os.getpid()}",
+        TRUSTED_PROXY_COUNT="1",  # as in production behind deploy/'s nginx
     )  # fmt: skip
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -178,3 +180,31 @@ def test_static_files_come_from_nginx_with_long_caching_for_hashed_names(stack):
     assert (
         f"{stylesheet} HTTP/1.1 200 -" in (stack["dir"] / "access.log").read_text()
     )  # no upstream
+
+
+def test_two_hundred_learners_start_the_test_within_five_seconds(stack, capsys):
+    """Launch day's shape: 200 new learners, one every 25 ms from ten client addresses,
+    each opens the lesson and starts its test through nginx. None fails, each gets an
+    attempt of its own, and the latency is reported (speed itself is `make bench`'s job)."""
+    learners, started, seconds = 200, time.perf_counter(), []
+
+    def arrive(number: int) -> str:
+        time.sleep(max(0.0, started + number * 5 / learners - time.perf_counter()))
+        visitor = Visitor(stack["port"], SERVER_NAME, tls=True, source=f"127.0.0.{2 + number % 10}")
+        began = time.perf_counter()
+        test = visitor.start_test("fixture-readiness")  # the lesson page, then the start POST
+        seconds.append(time.perf_counter() - began)
+        return test
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        tests = list(pool.map(arrive, range(learners)))
+    elapsed = time.perf_counter() - started
+
+    assert len(set(tests)) == learners
+    assert TestAttempt.objects.filter(status="in_progress").count() == learners
+    ordered = sorted(seconds)
+    p50, p99 = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.99) - 1]
+    with capsys.disabled():
+        print(f"\n200 learners started in {elapsed:.1f} s through nginx, 0 errors; "
+              f"per learner (GET lesson + POST start) p50 {p50 * 1000:.0f} ms, "
+              f"p99 {p99 * 1000:.0f} ms")  # fmt: skip
