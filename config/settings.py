@@ -7,6 +7,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DJANGO_HTTPS=1 (see the R
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -159,6 +160,8 @@ def _cache_dir() -> str:
         return path
     database = DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
+        if str(database["NAME"]).startswith((":memory:", "file::memory:")):  # one process
+            return tempfile.mkdtemp(prefix="patternwise-cache-")
         return f"{database['NAME']}-cache"
     return str(BASE_DIR / "var" / "cache" / f"{database['HOST'] or 'local'}-{database['NAME']}")
 

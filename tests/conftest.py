@@ -27,9 +27,10 @@ def _own_file_cache(tmp_path_factory):
         yield
         return
     location = str(tmp_path_factory.mktemp("cache"))
-    with override_settings(
-        CACHES={**django_settings.CACHES, "default": {**default, "LOCATION": location}}
-    ):
+    caches = {**django_settings.CACHES, "default": {**default, "LOCATION": location}}
+    if "versions" in caches:
+        caches["versions"] = {**caches["versions"], "LOCATION": f"{location}_versions"}
+    with override_settings(CACHES=caches):
         yield
 
 
