@@ -95,7 +95,7 @@ def _import_lesson(track: Track, data: LessonData, report: Report):
     sections = _import_sections(lesson, data.sections, report)
     _import_questions(lesson, data.questions, sections, report)
     if outcome == "unchanged" and _change_count(report) > changes_before:
-        Lesson.touch(lesson.pk)  # a section or question changed: its cached pages go
+        Lesson.touch(lesson.pk)  # a section or question changed: the lesson was updated
         outcome = "updated"
     report.note("lesson", outcome, lesson.slug)
 

@@ -2,8 +2,8 @@
 the lesson row its page's header shows, kept the same way.
 
 The body (every section and the practice questions) is the same for every learner, and
-rendering it is most of a lesson page's cost. The importer and the admin bump the content
-version whenever any lesson's content changes (see content_cache), so edits show up.
+rendering it is most of a lesson page's cost. Saving or deleting any content, by any path,
+bumps the content version (see content_cache), so edits show up.
 """
 
 from django.conf import settings
