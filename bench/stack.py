@@ -50,6 +50,7 @@ class Site:
     database: str  # a description safe to print (no credentials)
     cache: str
     tmp: Path  # scratch space removed with the site
+    env: dict[str, str]  # the environment gunicorn runs with (bench/hotspots.py reuses it)
     log: str = ""
 
 
@@ -147,7 +148,7 @@ def running_site(root: Path, workers: int = 2, content: Path | None = None,
         wait_until_healthy(process, port, log_path)
         database = describe("BENCH_DATABASE_URL", "sqlite (temporary)")
         site = Site(port, process.pid, workers, database,
-                    describe("BENCH_REDIS_URL", "local memory (per worker)"), tmp)  # fmt: skip
+                    describe("BENCH_REDIS_URL", "shared files"), tmp, env)  # fmt: skip
         yield site
     finally:
         if process is not None and process.poll() is None:

@@ -20,7 +20,6 @@ from .markdown import (
     validate_markdown,
 )
 from .minutes import minutes_of_lesson
-from .modes import mode_links
 from .validation import check_question_fields
 
 
@@ -143,9 +142,6 @@ class Lesson(RendersMarkdown):
     @property
     def explanation_minutes(self) -> int | None:
         return self.minutes_for("explanation")
-
-    def mode_links(self, visited: frozenset[str] = frozenset()):
-        return mode_links(self, visited)
 
 
 class Section(RendersMarkdown):

@@ -1,5 +1,6 @@
-"""The lesson body, rendered once per content version and kept in the content cache, and
-the lesson row its page's header shows, kept the same way.
+"""The lesson body, rendered once per content version and kept in the content cache; the
+lesson row its page's header shows, kept the same way; and the mode chooser, kept in each
+process's memory per lesson, current mode and modes visited.
 
 The body (every section and the practice questions) is the same for every learner, and
 rendering it is most of a lesson page's cost. Saving or deleting any content, by any path,
@@ -12,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from . import content_cache, selectors
 from .models import Lesson
+from .modes import mode_links
 
 BODY_CACHE_SECONDS = 24 * 3600
 
@@ -44,3 +46,16 @@ def lesson_for_page(slug: str, *, drafts: bool = False) -> Lesson:
         lesson = selectors.lesson_header(slug, drafts=drafts)
         content_cache.set(key, lesson, BODY_CACHE_SECONDS)
     return lesson
+
+
+def mode_chooser_html(lesson: Lesson, current_mode: str, visited: frozenset[str]) -> str:
+    """The ten modes with `current_mode` marked and the learner's visits ticked. Every
+    learner with the same visits sees the same chooser, and it holds ten URLs, so it is
+    rendered once per process and content version for each such set (at most 2^10)."""
+    key = content_cache.versioned_key("chooser", lesson.pk, current_mode, *sorted(visited))
+    html = None if settings.DEBUG else content_cache.local.get(key)
+    if html is None:
+        context = {"mode_links": mode_links(lesson, visited), "current_mode": current_mode}
+        html = render_to_string("courses/_mode_chooser.html", context)
+        content_cache.local.set(key, html, BODY_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from courses.models import Lesson
+from courses.rendering import mode_chooser_html
 from progress.models import LessonProgress
 from progress.strength import LABELS, NOT_STARTED, RULE, current_strength
 from quizzes.models import TestAttempt
@@ -125,5 +126,5 @@ def mode_page_context(learner_id: int | None, lesson: Lesson, mode: str,
         "lesson": lesson,
         "status": status,
         "current_mode": mode,
-        "mode_links": lesson.mode_links(status.visited),
+        "mode_chooser": mode_chooser_html(lesson, mode, status.visited),
     }
