@@ -78,6 +78,16 @@ def set(key: str, value, timeout: int) -> None:  # noqa: A001 - mirrors the cach
     local.set(key, value, timeout)
 
 
+def get_or_compute(key: str, compute, timeout: int):
+    """The value under a versioned key, computed and kept on a miss (never under DEBUG,
+    where templates change under a developer's hands)."""
+    value = None if settings.DEBUG else get(key)
+    if value is None:
+        value = compute()
+        set(key, value, timeout)
+    return value
+
+
 # The models whose rows cached pages and questions are derived from.
 CONTENT_MODELS = ("Track", "Lesson", "Section", "SectionItem", "Question", "Option")
 

@@ -1,5 +1,6 @@
 """The lesson body, rendered once per content version and kept in the content cache; the
-lesson row its page's header shows, kept the same way; and the mode chooser, kept in each
+lesson rows that learner pages show around their content (a page's header, an attempt's
+lesson, the dashboard's list), kept the same way; and the mode chooser, kept in each
 process's memory per lesson, current mode and modes visited.
 
 The body (every section and the practice questions) is the same for every learner, and
@@ -24,16 +25,16 @@ def body_cache_key(lesson: Lesson) -> str:
 
 def lesson_body_html(lesson: Lesson) -> str:
     """The rendered body of the full explanation: from the cache, or rendered now."""
-    key = body_cache_key(lesson)
-    html = None if settings.DEBUG else content_cache.get(key)
-    if html is None:
+
+    def render() -> str:
         selectors.load_explanation(lesson)
         context = {
             "lesson": lesson,
             "sections": selectors.group_sections(lesson.explanation_sections),
         }
-        html = render_to_string("courses/_lesson_body.html", context)
-        content_cache.set(key, html, BODY_CACHE_SECONDS)
+        return render_to_string("courses/_lesson_body.html", context)
+
+    html = content_cache.get_or_compute(body_cache_key(lesson), render, BODY_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
 
 
@@ -41,11 +42,25 @@ def lesson_for_page(slug: str, *, drafts: bool = False) -> Lesson:
     """The lesson with its track, for the lesson page's header: from the content cache, or
     one query (404 if there is no such lesson, or it is a draft and `drafts` is off)."""
     key = content_cache.versioned_key("lesson-header", slug, "drafts" if drafts else "published")
-    lesson = content_cache.get(key)
-    if lesson is None:
-        lesson = selectors.lesson_header(slug, drafts=drafts)
-        content_cache.set(key, lesson, BODY_CACHE_SECONDS)
-    return lesson
+    return content_cache.get_or_compute(
+        key, lambda: selectors.lesson_header(slug, drafts=drafts), BODY_CACHE_SECONDS
+    )
+
+
+def lesson_by_id(lesson_id: int) -> Lesson:
+    """A lesson with its track, draft or not, by id (an attempt's lesson): from the content
+    cache, or one query."""
+    key = content_cache.versioned_key("lesson-by-id", lesson_id)
+    return content_cache.get_or_compute(
+        key, lambda: Lesson.objects.select_related("track").get(pk=lesson_id), BODY_CACHE_SECONDS
+    )
+
+
+def published_lessons() -> list[Lesson]:
+    """Every published lesson with its track, in catalogue order (the dashboard's rows):
+    from the content cache, or one query."""
+    key = content_cache.versioned_key("published-lessons")
+    return content_cache.get_or_compute(key, selectors.published_lessons, BODY_CACHE_SECONDS)
 
 
 def mode_chooser_html(lesson: Lesson, current_mode: str, visited: frozenset[str]) -> str:

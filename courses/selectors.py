@@ -49,6 +49,15 @@ def lesson_header(slug: str, *, drafts: bool = False) -> Lesson:
     return lesson_for_learner(slug, drafts=drafts, queryset=Lesson.objects.select_related("track"))
 
 
+def published_lessons() -> list[Lesson]:
+    """Every published lesson with its track's title, in catalogue order: one query."""
+    return list(
+        Lesson.objects.published()
+        .select_related("track")
+        .only("slug", "title", "level", "track__title", "track__order", "order")
+    )
+
+
 def load_explanation(lesson: Lesson) -> Lesson:
     """Attach the explanation sections with their items, and the practice questions with
     their options: four queries, whatever the number of sections."""

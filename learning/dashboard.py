@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count
+from django.db.models.functions import Now
 from django.utils import timezone
 
+from core.statements import Statement
 from courses.models import Lesson
+from courses.rendering import published_lessons
 from progress.chart import score_chart
 from progress.models import ReviewCard
 from progress.selectors import next_due_card
@@ -31,46 +35,60 @@ class Dashboard:
 
 
 CHART_RESULTS = 30
+PUBLISHED = Lesson.Status.PUBLISHED
+
+# Compiled once per process (core.statements); lessons come from the content cache.
+_finished = Statement(
+    lambda learner: (
+        TestAttempt.objects.filter(
+            learner_id=learner, status=TestAttempt.Status.FINISHED, lesson__status=PUBLISHED
+        )
+        .only("lesson_id", "score", "question_count", "finished_at")
+        .order_by("-finished_at")[:CHART_RESULTS]
+    )
+)
+_due_count = Statement(
+    lambda learner: (
+        ReviewCard.objects.filter(learner_id=learner, due__lte=Now(), lesson__status=PUBLISHED)
+        .values("learner_id")
+        .annotate(due=Count("pk"))
+        .values_list("due")
+    )
+)
+_resume = Statement(
+    lambda learner: TestAttempt.objects.filter(
+        learner_id=learner, status=TestAttempt.Status.IN_PROGRESS, lesson__status=PUBLISHED
+    ).order_by("-started_at")[:1]
+)
 
 
 def dashboard(learner_id: int | None) -> Dashboard:
-    """Everything /me/ shows: at most six queries, whatever the number of lessons,
-    attempts or cards."""
+    """Everything /me/ shows: at most five queries, whatever the number of lessons,
+    attempts or cards (the lessons themselves come from the content cache)."""
     now = timezone.now()
     statuses = statuses_by_lesson(learner_id)
     # A lesson taken back to draft leaves the dashboard; its history stays in the database.
-    lessons = (
-        Lesson.objects.published()
-        .select_related("track")
-        .only("slug", "title", "level", "track__title", "track__order", "order")
-    )
+    lessons = published_lessons()
+    by_id = {lesson.pk: lesson for lesson in lessons}
     rows = [LessonRow(lesson, statuses.get(lesson.pk) or LessonStatus()) for lesson in lessons]
     results, due_count, next_due, resume = [], 0, None, None
     if learner_id is not None:
-        finished = (
-            TestAttempt.objects.filter(learner_id=learner_id, status=TestAttempt.Status.FINISHED)
-            .filter(lesson__status=Lesson.Status.PUBLISHED)
-            .select_related("lesson")
-            .only("score", "question_count", "finished_at", "lesson__title")
-            .order_by("-finished_at")[:CHART_RESULTS]
-        )
-        results = list(reversed(finished))
-        due_count = (
-            ReviewCard.objects.filter(learner_id=learner_id, due__lte=now)
-            .filter(lesson__status=Lesson.Status.PUBLISHED)
-            .count()
-        )
+        results = _with_lessons(reversed(_finished.rows(learner=learner_id)), by_id)
+        due_count = sum(due for (due,) in _due_count.tuples(learner=learner_id))
         next_due = None if due_count else next_due_card(learner_id, now)
-        resume = (
-            TestAttempt.objects.filter(learner_id=learner_id, status=TestAttempt.Status.IN_PROGRESS)
-            .filter(lesson__status=Lesson.Status.PUBLISHED)
-            .select_related("lesson")
-            .order_by("-started_at")
-            .first()
-        )
+        resume = next(iter(_with_lessons(_resume.rows(learner=learner_id), by_id)), None)
     chart = score_chart(
         [(a.score, a.question_count, f"{a.lesson.title}, {a.finished_at:%d %b}") for a in results]
     )
     touched = [row for row in rows if row.status.progress]
     recent = max(touched, key=lambda row: row.status.progress.last_activity, default=None)
     return Dashboard(rows, chart, results, due_count, next_due, resume, recent)
+
+
+def _with_lessons(attempts, lessons_by_id: dict) -> list[TestAttempt]:
+    """The attempts, each with its (published, cached) lesson attached; an attempt whose
+    lesson the cached list does not hold yet (published a moment ago) waits for it."""
+    attempts = [attempt for attempt in attempts if attempt.lesson_id in lessons_by_id]
+    for attempt in attempts:
+        attempt.lesson = lessons_by_id[attempt.lesson_id]
+    return attempts

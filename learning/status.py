@@ -4,12 +4,11 @@ with quizzes (the attempts), which is why it lives in this top layer."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.statements import Statement
 from courses.models import Lesson
 from courses.rendering import mode_chooser_html
 from progress.models import LessonProgress
@@ -67,14 +66,10 @@ def status_of(progress: LessonProgress | None, now: datetime) -> LessonStatus:
     )
 
 
-# Stand-ins for the two ids in the status statement, which is built once per process.
-_LEARNER, _LESSON = -1, -2
-
-
-def _status_queryset():
+def _status_queryset(learner: int, lesson: int):
     in_progress = _attempts(TestAttempt.Status.IN_PROGRESS)
     return (
-        LessonProgress.objects.filter(learner_id=_LEARNER, lesson_id=_LESSON)
+        LessonProgress.objects.filter(learner_id=learner, lesson_id=lesson)
         .annotate(
             open_attempt_id=Subquery(in_progress.values("pk")[:1]),
             open_position=Subquery(in_progress.values("position")[:1]),
@@ -87,21 +82,16 @@ def _status_queryset():
     )
 
 
-@cache
-def _status_statement(vendor: str) -> tuple[str, tuple]:
-    """The status query's SQL and parameters, compiled once: building and compiling it
-    (four subqueries) cost more CPU than the database spends running it."""
-    return _status_queryset().query.sql_with_params()
+# Compiled once per process: building the four subqueries cost more than running them.
+_status = Statement(_status_queryset)
+_progress_rows = Statement(lambda learner: LessonProgress.objects.filter(learner_id=learner))
 
 
 def lesson_status(learner_id: int | None, lesson: Lesson) -> LessonStatus:
     """The learner's status on one lesson, with their open and latest attempts: one query."""
     if learner_id is None:
         return LessonStatus()
-    sql, params = _status_statement(connection.vendor)
-    ids = {_LEARNER: learner_id, _LESSON: lesson.pk}
-    params = [ids.get(value, value) if isinstance(value, int) else value for value in params]
-    progress = next(iter(LessonProgress.objects.raw(sql, params)), None)
+    progress = next(iter(_status.rows(learner=learner_id, lesson=lesson.pk)), None)
     return status_of(progress, timezone.now())
 
 
@@ -112,7 +102,7 @@ def statuses_by_lesson(learner_id: int | None) -> dict[int, LessonStatus]:
     now = timezone.now()
     return {
         progress.lesson_id: status_of(progress, now)
-        for progress in LessonProgress.objects.filter(learner_id=learner_id)
+        for progress in _progress_rows.rows(learner=learner_id)
     }
 
 

@@ -5,22 +5,27 @@ nothing."""
 from django.db.models import Prefetch
 from django.http import Http404
 
+from core.statements import Statement
 from courses.models import Lesson, Option
+from courses.rendering import lesson_by_id
 
 from .drawing import shuffled_options
 from .models import AttemptQuestion, ChallengeProblem, ChallengeRun, Response, TestAttempt
 
+# Every test page reads its attempt: compiled once per process (core.statements).
+_attempt = Statement(
+    lambda attempt, learner: TestAttempt.objects.filter(pk=attempt, learner_id=learner)
+)
+
 
 def attempt_for(learner_id: int | None, attempt_id: int) -> TestAttempt:
-    """The learner's own attempt with its lesson, or 404."""
-    if learner_id is None:
+    """The learner's own attempt with its lesson (from the content cache), or 404."""
+    found = _attempt.rows(attempt=attempt_id, learner=learner_id) if learner_id else None
+    if not found:
         raise Http404("No such test.")
-    try:
-        return TestAttempt.objects.select_related("lesson").get(
-            pk=attempt_id, learner_id=learner_id
-        )
-    except TestAttempt.DoesNotExist:
-        raise Http404("No such test.") from None
+    attempt = found[0]
+    attempt.lesson = lesson_by_id(attempt.lesson_id)
+    return attempt
 
 
 def _with_options(slot: AttemptQuestion, seed: int) -> AttemptQuestion:

@@ -1,0 +1,67 @@
+"""Querysets compiled to SQL once per process, then run again with new values.
+
+Building a queryset and compiling it costs Django more CPU than SQLite or PostgreSQL spend
+running a small indexed query (measured here: 0.4 ms to `.get()` an attempt with its
+lesson, 0.03 ms for the database to run the same SQL). The few statements that every
+learner page runs are therefore written as ordinary querysets, compiled once with stand-in
+values, and each call swaps the real values in: same SQL, same results, a tenth of the CPU.
+
+    by_learner = Statement(lambda learner: LessonProgress.objects.filter(learner_id=learner))
+    rows = by_learner.rows(learner=7)  # LessonProgress instances, one query
+
+Values are the keyword arguments of the builder: integers compared for equality (ids).
+Each gets a stand-in integer no query would hold otherwise; compiling fails loudly if a
+stand-in does not reach the parameters (a value folded into the SQL text, say), so a
+statement can never run with a stand-in. A value outside the database's integer range
+matches no row, as with Django's own lookups (a URL may carry any number).
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.models import QuerySet
+
+_STAND_IN_BASE = -7_340_000  # far from any id, count or position
+_BIGINT = range(-(2**63), 2**63)
+
+
+class Statement:
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._compiled: dict[str, tuple[QuerySet, str, tuple, dict[int, str]]] = {}
+
+    def _compile(self):
+        found = self._compiled.get(connection.vendor)
+        if found is None:
+            names = self.build.__code__.co_varnames[: self.build.__code__.co_argcount]
+            stand_ins = {_STAND_IN_BASE - index: name for index, name in enumerate(names)}
+            queryset = self.build(**{name: value for value, name in stand_ins.items()})
+            sql, params = queryset.query.sql_with_params()
+            missing = set(stand_ins) - set(params)
+            if missing:
+                raise ValueError(f"{sorted(stand_ins[v] for v in missing)} not in the parameters")
+            found = self._compiled[connection.vendor] = (queryset, sql, params, stand_ins)
+        return found
+
+    def _params(self, params: tuple, stand_ins: dict[int, str], values: dict) -> list:
+        return [
+            values[stand_ins[param]] if type(param) is int and param in stand_ins else param
+            for param in params
+        ]
+
+    def rows(self, **values) -> list:
+        """The model instances the queryset would give (columns it leaves out are deferred;
+        `select_related` objects are not attached: use `values()` for joined columns)."""
+        if not all(value in _BIGINT for value in values.values()):
+            return []
+        queryset, sql, params, stand_ins = self._compile()
+        return list(queryset.model.objects.raw(sql, self._params(params, stand_ins, values)))
+
+    def tuples(self, **values) -> list[tuple]:
+        """The rows as plain tuples, in the queryset's column order (`values_list`)."""
+        if not all(value in _BIGINT for value in values.values()):
+            return []
+        _, sql, params, stand_ins = self._compile()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(params, stand_ins, values))
+            return cursor.fetchall()

@@ -1,0 +1,58 @@
+"""core.statements: a queryset compiled once gives what the queryset itself gives."""
+
+import pytest
+from django.db.models import Count
+
+from core.statements import Statement
+from courses.models import Lesson, Question
+
+
+def by_lesson(lesson):
+    return Question.objects.filter(lesson_id=lesson).order_by("pk")
+
+
+def test_rows_are_the_querysets_rows_for_each_value(course):
+    statement = Statement(by_lesson)
+    for lesson in course.values():
+        expected = list(by_lesson(lesson.pk))
+        found = statement.rows(lesson=lesson.pk)
+        assert expected and [q.pk for q in found] == [q.pk for q in expected]
+        assert [q.prompt for q in found] == [q.prompt for q in expected]
+
+
+def test_compiled_once_then_run_with_new_values(course, django_assert_num_queries):
+    statement = Statement(by_lesson)
+    lessons = list(course.values())
+    statement.rows(lesson=lessons[0].pk)
+    compiled = statement._compiled.copy()
+    with django_assert_num_queries(1):
+        assert statement.rows(lesson=lessons[1].pk)[0].lesson_id == lessons[1].pk
+    assert statement._compiled == compiled
+
+
+def test_tuples_follow_values_list(course):
+    statement = Statement(
+        lambda lesson: (
+            Question.objects.filter(lesson_id=lesson)
+            .values("lesson_id")
+            .annotate(n=Count("pk"))
+            .values_list("n")
+        )
+    )
+    lesson = next(iter(course.values()))
+    assert statement.tuples(lesson=lesson.pk) == [(Question.objects.filter(lesson=lesson).count(),)]
+    assert statement.tuples(lesson=-1) == []
+
+
+def test_a_value_out_of_the_integer_range_matches_nothing(course, django_assert_num_queries):
+    statement = Statement(by_lesson)
+    with django_assert_num_queries(0):
+        assert statement.rows(lesson=10**30) == []
+        assert statement.tuples(lesson=-(10**30)) == []
+
+
+def test_a_value_that_never_reaches_the_parameters_is_refused(db):
+    # The builder drops `track`: running the compiled SQL would silently ignore it.
+    statement = Statement(lambda lesson, track: Lesson.objects.filter(pk=lesson))
+    with pytest.raises(ValueError, match="track"):
+        statement.rows(lesson=1, track=2)
