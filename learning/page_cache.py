@@ -1,9 +1,10 @@
 """Whole-page caching for visitors we know nothing about (no account, no guest progress).
 
 Their lesson page differs from anyone else's only by the CSRF token and the CSP nonce, so
-the page is stored once with those two values swapped for placeholders, and each request
-puts its own back. Pages live in the content cache (see content_cache), so a content
-change retires them all.
+the page is stored once as encoded pieces split where those two values go, and each
+request joins the pieces around its own (no search or re-encoding of the whole page on a
+hit). Pages live in the content cache (see content_cache), so a content change retires
+them all.
 """
 
 import re
@@ -23,6 +24,7 @@ from .preview import drafts_visible
 PAGE_SECONDS = 3600
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 NONCE_PLACEHOLDER = "\x00nonce\x00"
+PLACEHOLDERS = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER})")
 # base.html puts the page's one CSRF token in the <body> for htmx; forms reuse the same one.
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
@@ -49,13 +51,14 @@ def cached_page(request: HttpRequest) -> HttpResponse | None:
     """The cached page for this visitor, with their own CSRF token and nonce, or None."""
     if not is_cacheable(request):
         return None
-    html = content_cache.get(_key(request))
-    if html is None:
+    pieces = content_cache.get(_key(request))
+    if pieces is None:
         return None
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
-        NONCE_PLACEHOLDER, str(get_nonce(request))
-    )
-    return HttpResponse(html)
+    own = {
+        CSRF_PLACEHOLDER: get_token(request).encode(),
+        NONCE_PLACEHOLDER: str(get_nonce(request)).encode(),
+    }
+    return HttpResponse(b"".join(own.get(piece, piece) for piece in pieces))
 
 
 def store_page(request: HttpRequest, response: HttpResponse) -> None:
@@ -68,7 +71,11 @@ def store_page(request: HttpRequest, response: HttpResponse) -> None:
     if token is None or not nonce:
         return
     html = html.replace(token.group(1), CSRF_PLACEHOLDER).replace(str(nonce), NONCE_PLACEHOLDER)
-    content_cache.set(_key(request), html, PAGE_SECONDS)
+    pieces = [
+        piece if piece in (CSRF_PLACEHOLDER, NONCE_PLACEHOLDER) else piece.encode()
+        for piece in PLACEHOLDERS.split(html)
+    ]
+    content_cache.set(_key(request), pieces, PAGE_SECONDS)
 
 
 def cache_for_visitors(view):
