@@ -20,8 +20,11 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
 
-_STAND_IN_BASE = -7_340_000  # far from any id, count or position
+# Stand-ins: unlikely values that still fit every integer field but the small ones (Django
+# compiles a lookup on a value out of its field's range to "no rows", not to a parameter).
+_STAND_IN_BASE = 2_147_480_000
 _BIGINT = range(-(2**63), 2**63)
 
 
@@ -34,14 +37,17 @@ class Statement:
         found = self._compiled.get(connection.vendor)
         if found is None:
             names = self.build.__code__.co_varnames[: self.build.__code__.co_argcount]
-            stand_ins = {_STAND_IN_BASE - index: name for index, name in enumerate(names)}
-            queryset = self.build(**{name: value for value, name in stand_ins.items()})
-            sql, params = queryset.query.sql_with_params()
+            stand_ins = {_STAND_IN_BASE + index: name for index, name in enumerate(names)}
+            built = self.build(**{name: value for value, name in stand_ins.items()})
+            queryset, sql, params = self._sql(built)
             missing = set(stand_ins) - set(params)
             if missing:
                 raise ValueError(f"{sorted(stand_ins[v] for v in missing)} not in the parameters")
             found = self._compiled[connection.vendor] = (queryset, sql, params, stand_ins)
         return found
+
+    def _sql(self, queryset: QuerySet) -> tuple[QuerySet, str, tuple]:
+        return (queryset, *queryset.query.sql_with_params())
 
     def _params(self, params: tuple, stand_ins: dict[int, str], values: dict) -> list:
         return [
@@ -65,3 +71,28 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(sql, self._params(params, stand_ins, values))
             return cursor.fetchall()
+
+
+class Update(Statement):
+    """An UPDATE compiled once: `build` gives the queryset to update and the changes, as
+    for `QuerySet.update()`, and `run` returns how many rows changed.
+
+        advance = Update(lambda pk, gained: (
+            TestAttempt.objects.filter(pk=pk), {"score": F("score") + gained}
+        ))
+        advance.run(pk=7, gained=1)
+    """
+
+    def _sql(self, built: tuple[QuerySet, dict]) -> tuple[QuerySet, str, tuple]:
+        queryset, changes = built
+        query = queryset.query.chain(UpdateQuery)  # as QuerySet.update() builds it
+        query.add_update_values(changes)
+        return (queryset, *query.get_compiler(queryset.db).as_sql())
+
+    def run(self, **values) -> int:
+        if not all(value in _BIGINT for value in values.values()):
+            return 0
+        _, sql, params, stand_ins = self._compile()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(params, stand_ins, values))
+            return cursor.rowcount

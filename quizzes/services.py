@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Learner
+from core.statements import Update
 from courses.models import Lesson, Option, Question
 from progress.services import record_mode_visit, record_test_result
 from progress.strength import Tally, strength_of
@@ -105,15 +106,18 @@ def submit_answer(
     nothing and changes nothing, and parallel answers lose no update.
     """
     is_correct = grade(question, {o.pk for o in options if o.is_correct}, selected, typed)
+    # Built before the transaction: on SQLite it holds the write lock from its first line,
+    # and every other answer waits for it.
+    response = Response(
+        slot_id=draw.slots[position][0], selected_options=sorted(selected), typed_answer=typed,
+        is_correct=is_correct,
+    )  # fmt: skip
     with transaction.atomic():
-        moved = _advance(draw, position, is_correct)
+        moved = _advance.run(attempt=draw.attempt_id, learner=draw.learner_id,
+                             position=position, gained=int(is_correct))  # fmt: skip
         if not moved:
             return _refused(draw.attempt_id, position)
-        slot_id = draw.slots[position][0]
-        response = Response.objects.create(
-            slot_id=slot_id, selected_options=sorted(selected), typed_answer=typed,
-            is_correct=is_correct,
-        )  # fmt: skip
+        response.save(force_insert=True)
         attempt = None
         if position + 1 >= draw.question_count:
             attempt = TestAttempt.objects.select_for_update().get(pk=draw.attempt_id)
@@ -122,14 +126,17 @@ def submit_answer(
     return Outcome("graded", attempt, position, response=response)
 
 
-def _advance(draw: Draw, position: int, is_correct: bool) -> bool:
-    """Move the attempt past `position` if, and only if, it is open and waiting there: one
-    conditional UPDATE, which the database applies one at a time."""
-    waiting = TestAttempt.objects.filter(
-        pk=draw.attempt_id, learner_id=draw.learner_id,
-        status=TestAttempt.Status.IN_PROGRESS, position=position,
-    )  # fmt: skip
-    return waiting.update(position=F("position") + 1, score=F("score") + int(is_correct)) == 1
+# Move the attempt past `position` if, and only if, it is open and waiting there: one
+# conditional UPDATE, which the database applies one at a time (compiled once per process).
+_advance = Update(
+    lambda attempt, learner, position, gained: (
+        TestAttempt.objects.filter(
+            pk=attempt, learner_id=learner, status=TestAttempt.Status.IN_PROGRESS,
+            position=position,
+        ),
+        {"position": F("position") + 1, "score": F("score") + gained},
+    )
+)  # fmt: skip
 
 
 def _refused(attempt_id: int, position: int) -> Outcome:

@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import Count
 
-from core.statements import Statement
+from core.statements import Statement, Update
 from courses.models import Lesson, Question
 
 
@@ -56,3 +56,21 @@ def test_a_value_that_never_reaches_the_parameters_is_refused(db):
     statement = Statement(lambda lesson, track: Lesson.objects.filter(pk=lesson))
     with pytest.raises(ValueError, match="track"):
         statement.rows(lesson=1, track=2)
+
+
+def test_an_update_changes_the_matching_rows_and_counts_them(course):
+    from django.db.models import F
+
+    lesson = next(iter(course.values()))
+    bump = Update(
+        lambda pk, order, step: (
+            Lesson.objects.filter(pk=pk, order=order),
+            {"order": F("order") + step},
+        )
+    )
+    before = lesson.order
+    assert bump.run(pk=lesson.pk, order=before, step=5) == 1
+    assert bump.run(pk=lesson.pk, order=before, step=5) == 0  # the condition no longer holds
+    lesson.refresh_from_db()
+    assert lesson.order == before + 5
+    assert bump.run(pk=10**30, order=before, step=5) == 0
