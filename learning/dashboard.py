@@ -19,8 +19,26 @@ from .status import LessonStatus, statuses_by_lesson
 
 @dataclass
 class LessonRow:
+    """One lesson's line in "Every lesson", its cells ready to print: the table is drawn
+    for every lesson on every visit, and flat values cost the template a lookup each."""
+
     lesson: object
     status: LessonStatus
+
+    def __post_init__(self):
+        status, progress = self.status, self.status.progress
+        self.url, self.title = self.lesson.get_absolute_url(), self.lesson.title
+        self.track_title = self.lesson.track.title
+        self.strength, self.strength_label = status.strength, status.strength_label
+        self.latest = (
+            f"{status.latest_score}/{status.latest_total}"
+            if status.latest_score is not None
+            else "—"
+        )
+        self.best = progress.best_score if progress and progress.best_score is not None else "—"
+        self.tests = progress.tests_taken if progress else 0
+        self.modes = len(status.visited)
+        self.pattern_master = bool(progress and progress.pattern_master_at)
 
 
 @dataclass

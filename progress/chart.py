@@ -31,6 +31,16 @@ class Chart:
         return [(_y(share), int(share * 100)) for share in (0, 0.5, 1)]
 
     @property
+    def axis_x(self) -> int:
+        """Where the percentages end, just left of the plot."""
+        return PAD_LEFT - 6
+
+    @property
+    def description(self) -> str:
+        """Every result in words, for screen readers: "label: 7 of 10; ..."."""
+        return "; ".join(f"{p.label}: {p.score} of {p.total}" for p in self.points)
+
+    @property
     def left(self) -> int:
         return PAD_LEFT
 
