@@ -23,6 +23,7 @@ SECONDS = 6 * 3600
 class Draw:
     attempt_id: int
     learner_id: int
+    lesson_id: int
     seed: int
     slots: tuple[tuple[int, int], ...]  # (slot id, question id) by position
 
@@ -32,7 +33,7 @@ class Draw:
 
 
 def _draw_key(attempt_id: int) -> str:
-    return f"draw:{attempt_id}"
+    return f"draw2:{attempt_id}"  # draw2: Draw gained lesson_id
 
 
 def attempt_draw(attempt_id: int) -> Draw | None:
@@ -44,11 +45,14 @@ def attempt_draw(attempt_id: int) -> Draw | None:
         rows = list(
             AttemptQuestion.objects.filter(attempt_id=attempt_id)
             .order_by("position")
-            .values_list("id", "question_id", "attempt__learner_id", "attempt__seed")
+            .values_list(
+                "id", "question_id", "attempt__learner_id", "attempt__lesson_id", "attempt__seed"
+            )
         )
         if not rows:
             return None
-        draw = Draw(attempt_id, rows[0][2], rows[0][3], tuple((r[0], r[1]) for r in rows))
+        _, _, learner_id, lesson_id, seed = rows[0]
+        draw = Draw(attempt_id, learner_id, lesson_id, seed, tuple((r[0], r[1]) for r in rows))
         cache.set(_draw_key(attempt_id), draw, SECONDS)
     return draw
 

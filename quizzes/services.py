@@ -88,7 +88,7 @@ class Outcome:
     """What happened to a submitted answer."""
 
     status: str  # "graded", "already_answered", "out_of_order", "closed"
-    attempt: TestAttempt | None  # None when graded and still open: nothing was loaded
+    attempt: TestAttempt
     position: int  # the position the form was for
     response: Response | None = None
     message: str = ""
@@ -118,12 +118,22 @@ def submit_answer(
         if not moved:
             return _refused(draw.attempt_id, position)
         response.save(force_insert=True)
-        attempt = None
-        if position + 1 >= draw.question_count:
-            attempt = TestAttempt.objects.select_for_update().get(pk=draw.attempt_id)
-            _finish(attempt)
-            attempt.save(update_fields=["status", "finished_at", "strength"])
+        if position + 1 < draw.question_count:
+            return Outcome("graded", _still_open(draw, position + 1), position, response=response)
+        attempt = TestAttempt.objects.select_for_update().get(pk=draw.attempt_id)
+        _finish(attempt)
+        attempt.save(update_fields=["status", "finished_at", "strength"])
     return Outcome("graded", attempt, position, response=response)
+
+
+def _still_open(draw: Draw, position: int) -> TestAttempt:
+    """The attempt as the UPDATE that graded the answer left it, without reading it back:
+    open, waiting at `position`. Only the fields known for certain are set; reading any
+    other (the score, say) loads it from the database."""
+    fields = {"id": draw.attempt_id, "learner_id": draw.learner_id, "lesson_id": draw.lesson_id,
+              "status": TestAttempt.Status.IN_PROGRESS, "position": position,
+              "question_count": draw.question_count}  # fmt: skip
+    return TestAttempt.from_db(TestAttempt.objects.db, list(fields), list(fields.values()))
 
 
 # Move the attempt past `position` if, and only if, it is open and waiting there: one

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
 from courses.models import Question
+from courses.rendering import lesson_by_id
 from courses.selectors import lesson_for_learner
 from progress.strength import LABELS, RULE
 from quizzes import question_cache, selectors, services
@@ -70,9 +71,11 @@ def _drawn(draw: Draw, position: int) -> tuple[Question, list]:
     return question, shuffled_options(question.option_list, draw.seed, question.pk)
 
 
-def _drawn_slot(attempt: TestAttempt, draw: Draw, position: int) -> AttemptQuestion:
-    """The drawn question at a position, as an (unsaved) slot of the attempt."""
-    question, options = _drawn(draw, position)
+def _drawn_slot(attempt: TestAttempt, draw: Draw, position: int,
+                drawn: tuple[Question, list] | None = None) -> AttemptQuestion:  # fmt: skip
+    """The drawn question at a position, as an (unsaved) slot of the attempt; `drawn`:
+    its question and options when the caller has them already."""
+    question, options = drawn or _drawn(draw, position)
     slot = AttemptQuestion(pk=draw.slots[position][0], attempt=attempt, question=question,
                            position=position)  # fmt: skip
     slot.options = options
@@ -127,8 +130,9 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not request.htmx:
         url = reverse("learning:feedback", args=[attempt_id, position + 1])
         return HttpResponseRedirect(url, status=303)
-    attempt = selectors.attempt_for(draw.learner_id, attempt_id)
-    slot = _drawn_slot(attempt, draw, position)
+    attempt = outcome.attempt
+    attempt.lesson = lesson_by_id(attempt.lesson_id)
+    slot = _drawn_slot(attempt, draw, position, drawn=(form.question, form.options))
     slot.response = outcome.response
     return _card(request, _feedback_context(attempt, slot))
 

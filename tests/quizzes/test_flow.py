@@ -10,7 +10,7 @@ from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
 from tests.pages import page_text
 
-from .helpers import answer, answer_each_within, current_token, finish, start
+from .helpers import answer, answer_data, answer_each_within, current_token, finish, start
 
 
 @pytest.fixture
@@ -73,6 +73,38 @@ def test_answering_with_htmx_returns_only_the_card(client, lesson):
     assert "<html" not in html
     assert "Not this time." in html
     assert 'hx-get="/tests/' in html and "data-autofocus" in html
+
+
+def test_htmx_feedback_is_built_from_the_grading_without_reading_the_attempt_back(
+    client, lesson, django_assert_num_queries
+):
+    attempt = start(client, lesson)
+    answer(client, attempt, right=True)  # the draw and question are cached from here on
+    attempt.refresh_from_db()
+    slot = attempt.slots.select_related("question").get(position=1)
+    data = {"token": current_token(client, attempt), **answer_data(slot, right=False)}
+    url = reverse("learning:answer", args=[attempt.pk])
+    # The UPDATE that grades once and the response's INSERT (in their savepoint here).
+    with django_assert_num_queries(4):
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Not this time." in html
+    assert "Question 2 of 10" in html and "Next question" in html
+    assert f'hx-get="/tests/{attempt.pk}/"' in html
+    attempt.refresh_from_db()
+    assert (attempt.position, attempt.score) == (2, 1)
+
+
+def test_the_attempt_a_grading_leaves_loads_what_it_does_not_know(client, lesson):
+    from quizzes import question_cache
+    from quizzes.services import _still_open
+
+    attempt = start(client, lesson)
+    for _ in range(2):
+        assert answer(client, attempt, right=True).status_code == 303
+    opened = _still_open(question_cache.attempt_draw(attempt.pk), 2)
+    assert (opened.pk, opened.position, opened.is_open) == (attempt.pk, 2, True)
+    assert opened.score == 2  # deferred: read from the database on access
 
 
 def test_a_wrong_choice_links_to_the_confusion_it_reflects(client, db):
