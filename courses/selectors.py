@@ -50,12 +50,16 @@ def lesson_header(slug: str, *, drafts: bool = False) -> Lesson:
 
 
 def published_lessons() -> list[Lesson]:
-    """Every published lesson with its track's title, in catalogue order: one query."""
-    return list(
+    """Every published lesson with its track's title and its URL (`url`), in catalogue
+    order: one query."""
+    lessons = list(
         Lesson.objects.published()
         .select_related("track")
         .only("slug", "title", "level", "track__title", "track__order", "order")
     )
+    for lesson in lessons:
+        lesson.url = lesson.get_absolute_url()
+    return lessons
 
 
 def load_explanation(lesson: Lesson) -> Lesson:

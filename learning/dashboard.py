@@ -27,7 +27,7 @@ class LessonRow:
 
     def __post_init__(self):
         status, progress = self.status, self.status.progress
-        self.url, self.title = self.lesson.get_absolute_url(), self.lesson.title
+        self.url, self.title = self.lesson.url, self.lesson.title
         self.track_title = self.lesson.track.title
         self.strength, self.strength_label = status.strength, status.strength_label
         self.latest = (
@@ -40,6 +40,11 @@ class LessonRow:
         self.modes = len(status.visited)
         self.pattern_master = bool(progress and progress.pattern_master_at)
 
+    @property
+    def cells(self) -> tuple:
+        return (self.url, self.title, self.track_title, self.strength, self.strength_label,
+                self.latest, self.best, self.tests, self.modes, self.pattern_master)  # fmt: skip
+
 
 @dataclass
 class Dashboard:
@@ -50,6 +55,17 @@ class Dashboard:
     next_due: ReviewCard | None
     resume: TestAttempt | None
     recent: LessonRow | None
+
+    # Everything the lessons table and the chart print, as strings: dashboard.html keeps
+    # each part's rendering under its string (per process), so a part is drawn again only
+    # when what it shows has changed (a test finished, a mode visited).
+    @property
+    def rows_key(self) -> str:
+        return repr([row.cells for row in self.rows])
+
+    @property
+    def chart_key(self) -> str:
+        return repr([(point.score, point.total, point.label) for point in self.chart.points])
 
 
 CHART_RESULTS = 30

@@ -60,3 +60,18 @@ def test_no_one_sees_anothers_dashboard(client, lesson):
     html = Client().get(reverse("learning:dashboard")).content.decode()
     assert "strength--strong" not in html
     assert "Your scores appear here after your first test" in html
+
+
+def test_the_table_and_chart_show_each_change_though_their_markup_is_kept(client, lesson):
+    """The lessons table and the chart are kept rendered under what they show: a new
+    result must redraw both, and another learner with the same rows shares the table."""
+    before = client.get(reverse("learning:dashboard")).content.decode()
+    assert '<circle class="chart__dot"' not in before and "<td>0</td>" in before
+    finish(client, start(client, lesson), pattern="1111111101")
+    after = client.get(reverse("learning:dashboard")).content.decode()
+    assert after.count('<circle class="chart__dot"') == 1 and "<td>9/10</td>" in after
+    finish(client, start(client, lesson), pattern="1111100000")
+    again = client.get(reverse("learning:dashboard")).content.decode()
+    assert again.count('<circle class="chart__dot"') == 2 and "<td>5/10</td>" in again
+    newcomer = Client().get(reverse("learning:dashboard")).content.decode()
+    assert "9/10" not in newcomer and '<circle class="chart__dot"' not in newcomer
