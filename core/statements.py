@@ -22,9 +22,10 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 
-# Stand-ins: unlikely values that still fit every integer field but the small ones (Django
-# compiles a lookup on a value out of its field's range to "no rows", not to a parameter).
-_STAND_IN_BASE = 2_147_480_000
+# Stand-ins: values that fit every integer field, small ones included (Django compiles a
+# lookup on a value outside its field's range to "no rows", not to a parameter). A query
+# must not hold one of these as a constant of its own: it would be taken for a value.
+_STAND_IN_BASE = 32_700
 _BIGINT = range(-(2**63), 2**63)
 
 
@@ -50,8 +51,12 @@ class Statement:
         return (queryset, *queryset.query.sql_with_params())
 
     def _params(self, params: tuple, stand_ins: dict[int, str], values: dict) -> list:
+        # psycopg compiles integers as int subclasses that name the column's type (Int2,
+        # Int4): the value keeps the stand-in's type.
         return [
-            values[stand_ins[param]] if type(param) is int and param in stand_ins else param
+            type(param)(values[stand_ins[param]])
+            if isinstance(param, int) and not isinstance(param, bool) and param in stand_ins
+            else param
             for param in params
         ]
 
