@@ -11,6 +11,7 @@ under gunicorn; only the HTTP server is left out, so the figures are the applica
 import argparse
 import cProfile
 import io
+import logging
 import os
 import pstats
 import sys
@@ -67,6 +68,9 @@ def profile(site: stack.Site, environs: list[dict], top: int) -> str:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    # The request log's line is written (its cost counts) but not printed over the profile.
+    logging.getLogger("patternwise.requests").handlers = [logging.NullHandler()]
+    logging.getLogger("patternwise.requests").propagate = False
     statuses = set()
 
     def start_response(status, headers, exc_info=None):
