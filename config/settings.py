@@ -144,6 +144,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The same backend, with writers taking turns on a file lock instead of sleeping in
+    # SQLite's busy handler (see config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -160,7 +163,7 @@ def _cache_dir() -> str:
     if path := os.environ.get("CACHE_DIR"):
         return path
     database = DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"] == "config.sqlite":
         if str(database["NAME"]).startswith((":memory:", "file::memory:")):  # one process
             return tempfile.mkdtemp(prefix="patternwise-cache-")
         return f"{database['NAME']}-cache"
