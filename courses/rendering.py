@@ -20,22 +20,23 @@ BODY_CACHE_SECONDS = 24 * 3600
 
 
 def body_cache_key(lesson: Lesson) -> str:
-    return content_cache.versioned_key("lesson-body", lesson.pk)
+    return content_cache.versioned_key("lesson-body-bytes", lesson.pk)
 
 
-def lesson_body_html(lesson: Lesson) -> str:
-    """The rendered body of the full explanation: from the cache, or rendered now."""
+def lesson_body(lesson: Lesson) -> bytes:
+    """The rendered body of the full explanation, encoded: from the cache, or rendered
+    now. Kept as bytes, so a page does not re-encode some 80 kB of text per request
+    (see learning.views.pages.lesson, which splices it into the page)."""
 
-    def render() -> str:
+    def render() -> bytes:
         selectors.load_explanation(lesson)
         context = {
             "lesson": lesson,
             "sections": selectors.group_sections(lesson.explanation_sections),
         }
-        return render_to_string("courses/_lesson_body.html", context)
+        return render_to_string("courses/_lesson_body.html", context).encode()
 
-    html = content_cache.get_or_compute(body_cache_key(lesson), render, BODY_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
+    return content_cache.get_or_compute(body_cache_key(lesson), render, BODY_CACHE_SECONDS)
 
 
 def lesson_for_page(slug: str, *, drafts: bool = False) -> Lesson:
