@@ -17,9 +17,10 @@ matches no row, as with Django's own lookups (a URL may carry any number).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql import UpdateQuery
 
 # Stand-ins: values that fit every integer field, small ones included (Django compiles a
@@ -29,10 +30,35 @@ _STAND_IN_BASE = 32_700
 _BIGINT = range(-(2**63), 2**63)
 
 
+@dataclass
+class _Plan:
+    """How a statement's columns become a model instance: what RawQuerySet works out
+    on every run (field names and positions, annotations, the database's converters)."""
+
+    model: type[Model]
+    alias: str
+    names: list[str]
+    positions: list[int]
+    annotations: list[tuple[int, str]]
+    converters: list
+
+    def instance(self, row: tuple) -> Model:
+        if self.converters:
+            row = list(row)
+            for position, (functions, expression) in self.converters:
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+        instance = self.model.from_db(self.alias, self.names, [row[p] for p in self.positions])
+        for position, name in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
+
+
 class Statement:
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         self._compiled: dict[str, tuple[QuerySet, str, tuple, dict[int, str]]] = {}
+        self._plans: dict[str, _Plan] = {}
 
     def _compile(self):
         found = self._compiled.get(connection.vendor)
@@ -61,12 +87,37 @@ class Statement:
         ]
 
     def rows(self, **values) -> list:
-        """The model instances the queryset would give (columns it leaves out are deferred;
-        `select_related` objects are not attached: use `values()` for joined columns)."""
+        """The model instances the queryset would give, as `Model.objects.raw()` would
+        build them from its SQL: columns it leaves out are deferred, annotations become
+        attributes, and `select_related` objects are not attached (use `values()` for
+        joined columns). How columns map to fields is worked out once, not per call."""
         if not all(value in _BIGINT for value in values.values()):
             return []
         queryset, sql, params, stand_ins = self._compile()
-        return list(queryset.model.objects.raw(sql, self._params(params, stand_ins, values)))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(params, stand_ins, values))
+            found = cursor.fetchall()
+            if not found:
+                return []
+            plan = self._plans.get(connection.vendor) or self._plan(queryset, cursor.description)
+        return [plan.instance(row) for row in found]
+
+    def _plan(self, queryset: QuerySet, description) -> "_Plan":
+        model = queryset.model
+        by_column = {field.column: field for field in model._meta.concrete_fields}
+        fields = [by_column.get(column[0]) for column in description]
+        columns = [f.get_col(model._meta.db_table) if f else None for f in fields]
+        compiler = queryset.query.get_compiler(connection=connection)
+        plan = self._plans[connection.vendor] = _Plan(
+            model=model,
+            alias=queryset.db,
+            names=[field.attname for field in fields if field],
+            positions=[position for position, field in enumerate(fields) if field],
+            annotations=[(position, column[0]) for position, (column, field)
+                         in enumerate(zip(description, fields, strict=True)) if not field],
+            converters=list(compiler.get_converters(columns).items()),
+        )  # fmt: skip
+        return plan
 
     def tuples(self, **values) -> list[tuple]:
         """The rows as plain tuples, in the queryset's column order (`values_list`)."""

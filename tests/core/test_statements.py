@@ -74,3 +74,37 @@ def test_an_update_changes_the_matching_rows_and_counts_them(course):
     lesson.refresh_from_db()
     assert lesson.order == before + 5
     assert bump.run(pk=10**30, order=before, step=5) == 0
+
+
+def test_rows_convert_every_field_as_the_orm_does(client, course):
+    """Booleans, JSON lists, datetimes and integers come back as the ORM gives them,
+    annotations become attributes, and left-out columns are deferred."""
+    from django.db.models import Count
+
+    from progress.models import LessonProgress
+    from tests.quizzes.helpers import finish, start
+
+    lesson = course["fixture-readiness"]
+    finish(client, start(client, lesson), pattern="1111100000")
+    progress = LessonProgress.objects.get()
+    statement = Statement(lambda learner: LessonProgress.objects.filter(learner_id=learner))
+    (found,) = statement.rows(learner=progress.learner_id)
+    for field in LessonProgress._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(progress, field.attname), field.name
+    assert isinstance(found.modes_visited, list) and found.last_activity.tzinfo is not None
+
+    counted = Statement(
+        lambda lesson: (
+            Question.objects.filter(lesson_id=lesson)
+            .only("key", "is_active")
+            .annotate(choices=Count("options"))
+            .order_by("pk")
+        )
+    )
+    rows = counted.rows(lesson=lesson.pk)
+    expected = Question.objects.filter(lesson=lesson).annotate(choices=Count("options"))
+    assert [(q.key, q.is_active, q.choices) for q in rows] == [
+        (q.key, q.is_active, q.choices) for q in expected.order_by("pk")
+    ]
+    assert rows[0].is_active is True
+    assert rows[0].get_deferred_fields() >= {"prompt", "difficulty"}
