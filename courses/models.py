@@ -301,6 +301,12 @@ class Question(RendersMarkdown):
         """Code-output questions are answered by typing what the code prints."""
         return self.kind == self.Kind.CODE_OUTPUT
 
+    @property
+    def choice_input(self) -> tuple[str, str]:
+        """The type and name of each option's input: checkboxes named `choices` for a
+        multiple select, else radios named `choice` (what the answer forms read)."""
+        return ("checkbox", "choices") if self.kind == self.Kind.MULTIPLE else ("radio", "choice")
+
     def clean(self):
         errors = check_question_fields(self.kind, self.code, self.expected_output)
         if errors:
