@@ -67,4 +67,4 @@ bench-scale: setup-dev ## seed_scale on PostgreSQL, then p50/p95 of learners' pa
 	  $(PY) bench/scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache staticfiles screenshots .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal db.sqlite3-writer db.sqlite3-cache db.sqlite3-cache_versions staticfiles screenshots .pytest_cache
