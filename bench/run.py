@@ -63,8 +63,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     args = parser.parse_args(argv)
-    limits = {"duration": 600, "answer_duration": 600, "guests": 5000, "history": 100}
+    limits = {"duration": 600, "answer_duration": 600, "guests": 5000, "history": 100,
+              "workers": 16}  # fmt: skip
     for name, high in {**limits, "connections": 256}.items():
         if not 2 <= getattr(args, name) <= high:
             parser.error(f"--{name.replace('_', '-')} must be between 2 and {high}")
@@ -154,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
              f"page, <= {args.answer_duration} s per answer load")  # fmt: skip
     print(f"Preparing an isolated site and starting gunicorn; {setup}", flush=True)
     try:
-        with stack.running_site(ROOT, workers=2) as site:
+        with stack.running_site(ROOT, workers=args.workers) as site:
             idle = cpu.background(site.pid)
             rows = measure(site, args)
     except (stack.SetupError, guests.PageError, OSError, RuntimeError) as error:

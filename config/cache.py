@@ -1,4 +1,5 @@
-"""The shared cache: with Redis, a connection pool that stops asking a Redis that just failed;
+"""The shared cache: with Redis, one client per connection pool and a pool that stops
+asking a Redis that just failed;
 without Redis, Django's file-based cache, one directory that
 every process on the machine reads and writes, so sessions, throttles, draws and the
 content version are the same in every worker (a per-process memory cache made workers
@@ -21,6 +22,7 @@ import time
 
 import redis
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 CULL_EVERY = 32
 # Seconds a Redis that failed to connect or answer is not asked again.
@@ -47,6 +49,32 @@ class FailFastConnectionPool(redis.ConnectionPool):
         except (redis.ConnectionError, redis.TimeoutError):
             self._paused_until = time.monotonic() + REDIS_PAUSE
             raise
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client builds a new `redis.Redis` for every cache call, and each one
+    fills a table of some 170 response callbacks: 0.15 ms of CPU per call, measured, two
+    or three times per page (session, draw). A `redis.Redis` is a thread-safe wrapper
+    around its pool, so one per pool serves every call."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class SharedRedisCache(RedisCache):
+    """Django's RedisCache with one client per connection pool (ReusingRedisCacheClient)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
 
 class SharedFileCache(FileBasedCache):

@@ -173,7 +173,7 @@ def _cache_dir() -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pw"),
             "TIMEOUT": 300,
@@ -203,7 +203,7 @@ else:
 # The content version gets a cache of its own (the same kind as the default, in its own
 # store), so no other key can ever evict it: see courses/content_cache.py.
 CACHES["versions"] = {**CACHES["default"]}
-if "redis" not in CACHES["default"]["BACKEND"]:
+if not REDIS_URL:  # files: a folder of its own; Redis: the same database, its own key
     CACHES["versions"]["LOCATION"] = f"{CACHES['default'].get('LOCATION', '')}_versions"
 
 # Cached pages carry the release in their keys, so a deploy never serves stale markup.

@@ -111,7 +111,7 @@ def test_healthz_reports_a_database_outage(client, db, monkeypatch):
     REDIS_URL="redis://127.0.0.1:1/0",
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }
