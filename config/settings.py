@@ -135,6 +135,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
     )
+    # Parameters bound by the server, and a statement run five times on a connection is
+    # prepared there: PostgreSQL then skips parsing and planning the statements every page
+    # runs with the same SQL (core/statements.py). Django leaves both off for connection
+    # poolers in transaction mode; this deployment connects directly (deploy/). Set
+    # DB_PREPARED_STATEMENTS=0 behind such a pooler.
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins, so concurrent requests wait
     # for each other instead of failing with "database is locked" half-way through.
