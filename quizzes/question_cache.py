@@ -36,29 +36,49 @@ def _draw_key(attempt_id: int) -> str:
     return f"draw2:{attempt_id}"  # draw2: Draw gained lesson_id
 
 
-def attempt_draw(attempt_id: int) -> Draw | None:
-    """The attempt's draw, or None if there is no such attempt: one query on a miss."""
-    if not 0 < attempt_id < 2**63:  # not an id any database could hold
+def attempt_draw(attempt_id: int, learner_id: int | None) -> Draw | None:
+    """The attempt's draw if it is `learner_id`'s, else None: one query on a miss.
+
+    Each process keeps its own copy beside the shared one (a page then costs no round trip
+    for it), trusted only for the learner it names: merging a guest into an account moves
+    the attempt to another learner and forgets the shared copy, and a process's old copy,
+    which names the guest, is then never used: the shared cache or the database is asked
+    again."""
+    if learner_id is None or not 0 < attempt_id < 2**63:  # not an id a database could hold
         return None
-    draw = cache.get(_draw_key(attempt_id))
-    if draw is None:
-        rows = list(
-            AttemptQuestion.objects.filter(attempt_id=attempt_id)
-            .order_by("position")
-            .values_list(
-                "id", "question_id", "attempt__learner_id", "attempt__lesson_id", "attempt__seed"
-            )
+    key = _draw_key(attempt_id)
+    draw = content_cache.local.get(key)
+    if draw is None or draw.learner_id != learner_id:
+        draw = cache.get(key)
+        if draw is None:
+            draw = _draw_from_database(attempt_id)
+            if draw is None:
+                return None
+            cache.set(key, draw, SECONDS)
+        content_cache.local.set(key, draw, SECONDS)
+    return draw if draw.learner_id == learner_id else None
+
+
+def _draw_from_database(attempt_id: int) -> Draw | None:
+    rows = list(
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list(
+            "id", "question_id", "attempt__learner_id", "attempt__lesson_id", "attempt__seed"
         )
-        if not rows:
-            return None
-        _, _, learner_id, lesson_id, seed = rows[0]
-        draw = Draw(attempt_id, learner_id, lesson_id, seed, tuple((r[0], r[1]) for r in rows))
-        cache.set(_draw_key(attempt_id), draw, SECONDS)
-    return draw
+    )
+    if not rows:
+        return None
+    _, _, learner_id, lesson_id, seed = rows[0]
+    return Draw(attempt_id, learner_id, lesson_id, seed, tuple((r[0], r[1]) for r in rows))
 
 
 def forget_draws(attempt_ids) -> None:
-    cache.delete_many([_draw_key(attempt_id) for attempt_id in attempt_ids])
+    """Forget the shared copies (and this process's own; other processes' copies name the
+    old learner and are not used again: see attempt_draw)."""
+    keys = [_draw_key(attempt_id) for attempt_id in attempt_ids]
+    cache.delete_many(keys)
+    content_cache.local.delete_many(keys)
 
 
 def cached_question(question_id: int) -> Question:

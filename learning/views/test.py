@@ -92,7 +92,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.status == TestAttempt.Status.ABANDONED:
         messages.info(request, "That test was abandoned. Start a new one when you are ready.")
         return redirect(attempt.lesson)
-    draw = question_cache.attempt_draw(attempt.pk)
+    draw = question_cache.attempt_draw(attempt.pk, attempt.learner_id)
     return _card(request, _question_context(attempt, _drawn_slot(attempt, draw, attempt.position)))
 
 
@@ -100,8 +100,8 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade one answer. Bad input: 400 and nothing written. Replays: 409 and a message."""
-    draw = question_cache.attempt_draw(attempt_id)
-    if draw is None or draw.learner_id != current_learner_id(request):
+    draw = question_cache.attempt_draw(attempt_id, current_learner_id(request))
+    if draw is None:
         raise Http404("No such test.")
     form = TestAnswerForm(request.POST, draw=draw, question_at=lambda p: _drawn(draw, p))
     if form.expired:

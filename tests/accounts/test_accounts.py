@@ -66,6 +66,28 @@ def test_login_merges_the_guests_progress(client, course, user):
     assert ReviewCard.objects.filter(learner=learner).count() == 2
 
 
+def test_after_a_merge_an_app_server_s_old_copy_of_the_draw_is_not_used(client, course, user):
+    """Signing in moves the guest's open test to the account; another app server still
+    holds its own copy of the draw, naming the guest. The account's next answer must be
+    graded, once, as the account's."""
+    from courses import content_cache
+    from quizzes import question_cache
+
+    lesson = course["fixture-readiness"]
+    attempt = start(client, lesson)
+    answer(client, attempt)
+    stale = question_cache.attempt_draw(attempt.pk, attempt.learner_id)
+    sign_in(client)
+    account = user.learner
+    assert account.pk != stale.learner_id
+    content_cache.local.set(question_cache._draw_key(attempt.pk), stale)  # as elsewhere
+    assert question_cache.attempt_draw(attempt.pk, account.pk).learner_id == account.pk
+    content_cache.local.set(question_cache._draw_key(attempt.pk), stale)
+    assert answer(client, attempt).status_code == 303
+    attempt.refresh_from_db()
+    assert attempt.position == 2 and attempt.learner == account
+
+
 def test_merge_combines_progress_on_the_same_lesson_without_duplicates(course, user):
     lesson = course["fixture-readiness"]
     member = Client()

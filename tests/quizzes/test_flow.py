@@ -102,7 +102,7 @@ def test_the_attempt_a_grading_leaves_loads_what_it_does_not_know(client, lesson
     attempt = start(client, lesson)
     for _ in range(2):
         assert answer(client, attempt, right=True).status_code == 303
-    opened = _still_open(question_cache.attempt_draw(attempt.pk), 2)
+    opened = _still_open(question_cache.attempt_draw(attempt.pk, attempt.learner_id), 2)
     assert (opened.pk, opened.position, opened.is_open) == (attempt.pk, 2, True)
     assert opened.score == 2  # deferred: read from the database on access
 
