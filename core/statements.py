@@ -86,17 +86,23 @@ class Statement:
             for param in params
         ]
 
+    def _execute(self, cursor, values: dict) -> QuerySet | None:
+        """Run the statement with `values` on `cursor`; None (nothing run) when a value
+        is outside the database's integer range and so can match no row."""
+        if not all(value in _BIGINT for value in values.values()):
+            return None
+        queryset, sql, params, stand_ins = self._compile()
+        cursor.execute(sql, self._params(params, stand_ins, values))
+        return queryset
+
     def rows(self, **values) -> list:
         """The model instances the queryset would give, as `Model.objects.raw()` would
         build them from its SQL: columns it leaves out are deferred, annotations become
         attributes, and `select_related` objects are not attached (use `values()` for
         joined columns). How columns map to fields is worked out once, not per call."""
-        if not all(value in _BIGINT for value in values.values()):
-            return []
-        queryset, sql, params, stand_ins = self._compile()
         with connection.cursor() as cursor:
-            cursor.execute(sql, self._params(params, stand_ins, values))
-            found = cursor.fetchall()
+            queryset = self._execute(cursor, values)
+            found = cursor.fetchall() if queryset is not None else []
             if not found:
                 return []
             plan = self._plans.get(connection.vendor) or self._plan(queryset, cursor.description)
@@ -121,12 +127,8 @@ class Statement:
 
     def tuples(self, **values) -> list[tuple]:
         """The rows as plain tuples, in the queryset's column order (`values_list`)."""
-        if not all(value in _BIGINT for value in values.values()):
-            return []
-        _, sql, params, stand_ins = self._compile()
         with connection.cursor() as cursor:
-            cursor.execute(sql, self._params(params, stand_ins, values))
-            return cursor.fetchall()
+            return cursor.fetchall() if self._execute(cursor, values) is not None else []
 
 
 class Update(Statement):
@@ -146,9 +148,5 @@ class Update(Statement):
         return (queryset, *query.get_compiler(queryset.db).as_sql())
 
     def run(self, **values) -> int:
-        if not all(value in _BIGINT for value in values.values()):
-            return 0
-        _, sql, params, stand_ins = self._compile()
         with connection.cursor() as cursor:
-            cursor.execute(sql, self._params(params, stand_ins, values))
-            return cursor.rowcount
+            return cursor.rowcount if self._execute(cursor, values) is not None else 0

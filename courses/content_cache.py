@@ -78,13 +78,15 @@ def set(key: str, value, timeout: int) -> None:  # noqa: A001 - mirrors the cach
     local.set(key, value, timeout)
 
 
-def get_or_compute(key: str, compute, timeout: int):
+def get_or_compute(key: str, compute, timeout: int, *, shared: bool = True):
     """The value under a versioned key, computed and kept on a miss (never under DEBUG,
-    where templates change under a developer's hands)."""
-    value = None if settings.DEBUG else get(key)
+    where templates change under a developer's hands). `shared=False`: kept in this
+    process only, for values cheap to compute again but with many keys."""
+    store_get, store_set = (get, set) if shared else (local.get, local.set)
+    value = None if settings.DEBUG else store_get(key)
     if value is None:
         value = compute()
-        set(key, value, timeout)
+        store_set(key, value, timeout)
     return value
 
 

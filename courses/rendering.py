@@ -8,7 +8,6 @@ rendering it is most of a lesson page's cost. Saving or deleting any content, by
 bumps the content version (see content_cache), so edits show up.
 """
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -69,9 +68,10 @@ def mode_chooser_html(lesson: Lesson, current_mode: str, visited: frozenset[str]
     learner with the same visits sees the same chooser, and it holds ten URLs, so it is
     rendered once per process and content version for each such set (at most 2^10)."""
     key = content_cache.versioned_key("chooser", lesson.pk, current_mode, *sorted(visited))
-    html = None if settings.DEBUG else content_cache.local.get(key)
-    if html is None:
+
+    def render() -> str:
         context = {"mode_links": mode_links(lesson, visited), "current_mode": current_mode}
-        html = render_to_string("courses/_mode_chooser.html", context)
-        content_cache.local.set(key, html, BODY_CACHE_SECONDS)
+        return render_to_string("courses/_mode_chooser.html", context)
+
+    html = content_cache.get_or_compute(key, render, BODY_CACHE_SECONDS, shared=False)
     return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
