@@ -142,6 +142,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # DB_PREPARED_STATEMENTS=0 behind such a pooler.
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+    # The same backend, with a health check that looks at the socket instead of sending
+    # SELECT 1 before each request's first query (see config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins, so concurrent requests wait
     # for each other instead of failing with "database is locked" half-way through.

@@ -1,10 +1,19 @@
-"""Whole-page caching for visitors we know nothing about (no account, no guest progress).
+"""Pages kept rendered: whole, for visitors we know nothing about; as a skeleton with holes,
+for learners.
 
-Their lesson page differs from anyone else's only by the CSRF token and the CSP nonce, so
-the page is stored once as encoded pieces split where those two values go, and each
-request joins the pieces around its own (no search or re-encoding of the whole page on a
-hit). Pages live in the content cache (see content_cache), so a content change retires
-them all.
+A visitor with no account and no progress gets the same lesson page as any other but for
+the CSRF token and the CSP nonce, so the page is stored once as encoded pieces split where
+those two values go, and each request joins the pieces around its own (no search or
+re-encoding of the whole page on a hit).
+
+A learner's page differs from the next learner's in a few parts only: on a lesson page,
+the test call to action (their strength and attempts) and the mode chooser (the modes they
+visited). `page_with_holes` renders such a page once per process with a placeholder in
+each of those parts (the holes), keeps the pieces, and fills each request's holes with
+what the view rendered for this learner. The skeleton's key names everything else it was
+rendered from; whatever a view cannot name that way goes in a hole.
+
+Both live in the content cache (see content_cache), so a content change retires them all.
 """
 
 import re
@@ -15,6 +24,9 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts.learners import current_learner_id
 from courses import content_cache
@@ -24,23 +36,54 @@ from .preview import drafts_visible
 PAGE_SECONDS = 3600
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 NONCE_PLACEHOLDER = "\x00nonce\x00"
-PLACEHOLDERS = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER})")
+PLACEHOLDER = re.compile("(\x00[a-z_]+\x00)")  # the token's, the nonce's and the holes'
 # base.html puts the page's one CSRF token in the <body> for htmx; forms reuse the same one.
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
+Pieces = list[str | bytes]  # encoded HTML, and placeholders (str) between
 
-def is_cacheable(request: HttpRequest) -> bool:
-    """A visitor with no account, no guest learner and no pending messages (so never staff
-    previewing drafts: that is checked too, because a cached draft would be public)."""
+
+def _same_for_everyone(request: HttpRequest) -> bool:
+    """A GET whose page depends on nothing but what a key can name: no pending messages,
+    no drafts previewed (a cached draft would be public), no htmx partial."""
     return (
         not settings.DEBUG  # templates change under a developer's hands
         and request.method == "GET"
         and not request.htmx
-        and not request.user.is_authenticated
-        and current_learner_id(request) is None
         and not len(get_messages(request))
         and not drafts_visible(request)
     )
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """A visitor with no account, no guest learner and no pending messages."""
+    return (
+        not request.user.is_authenticated
+        and current_learner_id(request) is None
+        and _same_for_everyone(request)
+    )
+
+
+def _split(request: HttpRequest, html: str) -> Pieces:
+    """The page as pieces, with placeholders where this request's CSRF token and nonce
+    were, and where holes were left."""
+    if token := CSRF_IN_PAGE.search(html):
+        html = html.replace(token.group(1), CSRF_PLACEHOLDER)
+    if nonce := get_nonce(request):
+        html = html.replace(str(nonce), NONCE_PLACEHOLDER)
+    return [piece if PLACEHOLDER.fullmatch(piece) else piece.encode()
+            for piece in PLACEHOLDER.split(html) if piece]  # fmt: skip
+
+
+def _join(request: HttpRequest, pieces: Pieces, holes: dict[str, bytes]) -> HttpResponse:
+    """The page for this request: its own token and nonce, and its holes' HTML (in which
+    the token placeholder a hole's form holds becomes the token)."""
+    token = get_token(request).encode()
+    own = {CSRF_PLACEHOLDER: token, NONCE_PLACEHOLDER: str(get_nonce(request)).encode()}
+    for placeholder, html in holes.items():
+        own[placeholder] = html.replace(CSRF_PLACEHOLDER.encode(), token)
+    return HttpResponse(b"".join(own[piece] if piece.__class__ is str else piece
+                                 for piece in pieces))  # fmt: skip
 
 
 def _key(request: HttpRequest) -> str:
@@ -52,13 +95,7 @@ def cached_page(request: HttpRequest) -> HttpResponse | None:
     if not is_cacheable(request):
         return None
     pieces = content_cache.get(_key(request))
-    if pieces is None:
-        return None
-    own = {
-        CSRF_PLACEHOLDER: get_token(request).encode(),
-        NONCE_PLACEHOLDER: str(get_nonce(request)).encode(),
-    }
-    return HttpResponse(b"".join(own.get(piece, piece) for piece in pieces))
+    return None if pieces is None else _join(request, pieces, {})
 
 
 def store_page(request: HttpRequest, response: HttpResponse) -> None:
@@ -66,16 +103,9 @@ def store_page(request: HttpRequest, response: HttpResponse) -> None:
     if response.status_code != 200 or not is_cacheable(request):
         return
     html = response.content.decode()
-    token = CSRF_IN_PAGE.search(html)
-    nonce = get_nonce(request)
-    if token is None or not nonce:
-        return
-    html = html.replace(token.group(1), CSRF_PLACEHOLDER).replace(str(nonce), NONCE_PLACEHOLDER)
-    pieces = [
-        piece if piece in (CSRF_PLACEHOLDER, NONCE_PLACEHOLDER) else piece.encode()
-        for piece in PLACEHOLDERS.split(html)
-    ]
-    content_cache.set(_key(request), pieces, PAGE_SECONDS)
+    # A token this module cannot find would be served to every later visitor.
+    if CSRF_IN_PAGE.search(html) and get_nonce(request):
+        content_cache.set(_key(request), _split(request, html), PAGE_SECONDS)
 
 
 def cache_for_visitors(view):
@@ -93,3 +123,38 @@ def cache_for_visitors(view):
         return response
 
     return wrapper
+
+
+def hole_html(template_name: str, context: dict) -> bytes:
+    """A hole's HTML: a partial template rendered on its own, without context processors
+    (a fraction of the cost), with a placeholder for the token its forms carry."""
+    csrf = {"csrf_token": CSRF_PLACEHOLDER}
+    return get_template(template_name).template.render(Context({**context, **csrf})).encode()
+
+
+def page_with_holes(
+    request: HttpRequest, template_name: str, context: dict, *, holes: dict[str, bytes],
+    key: tuple,
+) -> HttpResponse:  # fmt: skip
+    """The page `template_name` renders from `context` and `holes` (each hole's HTML,
+    encoded), rendered once per process for each `key` with a placeholder in each hole,
+    then filled for this request: its token, its nonce and its holes.
+
+    `key` must name all that `context` depends on besides the content version and the
+    visitor being signed in or staff (the site header). A request with messages or
+    drafts to show gets a skeleton rendered for it alone."""
+    placeholders = {name: f"\x00{name}\x00" for name in holes}
+
+    def skeleton() -> Pieces:
+        marked = {name: mark_safe(p) for name, p in placeholders.items()}  # noqa: S308 - constants
+        return _split(request, render_to_string(template_name, {**context, **marked}, request))
+
+    if _same_for_everyone(request):
+        user = request.user
+        cache_key = content_cache.versioned_key(
+            "skeleton", template_name, *key, user.is_authenticated, user.is_staff
+        )
+        pieces = content_cache.get_or_compute(cache_key, skeleton, PAGE_SECONDS, shared=False)
+    else:
+        pieces = skeleton()
+    return _join(request, pieces, {placeholders[name]: html for name, html in holes.items()})

@@ -112,14 +112,15 @@ def submit_answer(
         slot_id=draw.slots[position][0], selected_options=sorted(selected), typed_answer=typed,
         is_correct=is_correct,
     )  # fmt: skip
-    with transaction.atomic():
-        moved = _advance.run(attempt=draw.attempt_id, learner=draw.learner_id,
-                             position=position, gained=int(is_correct))  # fmt: skip
-        if not moved:
+    values = {"attempt": draw.attempt_id, "learner": draw.learner_id, "position": position,
+              "gained": int(is_correct)}  # fmt: skip
+    if position + 1 < draw.question_count:  # the attempt stays open: one statement
+        if not _advance.run_then_insert(response, **values):
             return _refused(draw.attempt_id, position)
-        response.save(force_insert=True)
-        if position + 1 < draw.question_count:
-            return Outcome("graded", _still_open(draw, position + 1), position, response=response)
+        return Outcome("graded", _still_open(draw, position + 1), position, response=response)
+    with transaction.atomic():  # the last answer finishes the attempt with it
+        if not _advance.run_then_insert(response, **values):
+            return _refused(draw.attempt_id, position)
         attempt = TestAttempt.objects.select_for_update().get(pk=draw.attempt_id)
         _finish(attempt)
         attempt.save(update_fields=["status", "finished_at", "strength"])

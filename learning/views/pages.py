@@ -1,15 +1,14 @@
 """The catalogue, a track, and a lesson's full explanation."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.safestring import mark_safe
 
 from accounts.learners import current_learner_id
 from courses import selectors
 from courses.modes import MODES_BY_SLUG
 from courses.rendering import lesson_body, lesson_for_page
 
-from ..page_cache import cache_for_visitors
+from ..page_cache import cache_for_visitors, hole_html, page_with_holes
 from ..preview import drafts_visible
 from ..status import mode_page_context, statuses_by_lesson
 
@@ -31,29 +30,22 @@ def track(request: HttpRequest, slug: str) -> TemplateResponse:
     return TemplateResponse(request, "courses/track.html", {"track": track})
 
 
-# Where courses/lesson.html leaves room for the body, filled in after rendering.
-BODY_SLOT = "<!-- lesson body -->"
-
-
 @cache_for_visitors
-def lesson(request: HttpRequest, slug: str) -> TemplateResponse:
+def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     """The full explanation: every section, the mode chooser, the test call to action and
     the practice questions. Models: Lesson, Section, Question. Template: courses/lesson.html.
 
-    The body is the same for everyone and most of the page: it is kept rendered and
-    encoded (courses.rendering.lesson_body) and spliced into the rendered page as bytes."""
+    Most of the page is the same for every learner: it is rendered once per process
+    (page_cache.page_with_holes), and each request renders only the learner's own parts,
+    the call to action and the mode chooser. The body is kept rendered and encoded
+    (courses.rendering.lesson_body) and goes in as a hole of its own."""
     lesson = lesson_for_page(slug, drafts=drafts_visible(request))
-    context = {
-        **mode_page_context(current_learner_id(request), lesson, "explanation"),
-        "body_slot": mark_safe(BODY_SLOT),  # noqa: S308 - a constant comment
-        "mode": MODES_BY_SLUG["explanation"],
-    }
-    context["mode_done"] = "explanation" in context["status"].visited
-    response = TemplateResponse(request, "courses/lesson.html", context)
-    body = lesson_body(lesson)
-
-    def splice_body(response):
-        response.content = response.content.replace(BODY_SLOT.encode(), body, 1)
-
-    response.add_post_render_callback(splice_body)
-    return response
+    around = mode_page_context(current_learner_id(request), lesson, "explanation")
+    status = around["status"]
+    mode_done = "explanation" in status.visited
+    context = {"lesson": lesson, "mode": MODES_BY_SLUG["explanation"], "mode_done": mode_done}
+    cta = hole_html("quizzes/_test_cta.html", {"lesson": lesson, "status": status})
+    holes = {"test_cta": cta, "mode_chooser": around["mode_chooser"].encode(),
+             "lesson_body": lesson_body(lesson)}  # fmt: skip
+    return page_with_holes(request, "courses/lesson.html", context, holes=holes,
+                           key=(lesson.pk, mode_done))  # fmt: skip

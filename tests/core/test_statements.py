@@ -108,3 +108,55 @@ def test_rows_convert_every_field_as_the_orm_does(client, course):
     ]
     assert rows[0].is_active is True
     assert rows[0].get_deferred_fields() >= {"prompt", "difficulty"}
+
+
+def _advance():
+    from django.db.models import F
+
+    from quizzes.models import TestAttempt
+
+    return Update(
+        lambda attempt, position: (
+            TestAttempt.objects.filter(pk=attempt, position=position),
+            {"position": F("position") + 1},
+        )
+    )
+
+
+def test_run_then_insert_inserts_only_when_the_update_matched(client, course):
+    from quizzes.models import Response, TestAttempt
+    from tests.quizzes.helpers import start
+
+    attempt = start(client, course["fixture-readiness"])
+    first, second = attempt.slots.order_by("position")[:2]
+    advance = _advance()
+
+    response = Response(slot=first, selected_options=[3, 1], typed_answer="", is_correct=True)
+    assert advance.run_then_insert(response, attempt=attempt.pk, position=0) is True
+    saved = Response.objects.get(pk=first.pk)
+    assert (saved.selected_options, saved.is_correct) == ([3, 1], True)
+    assert saved.answered_at is not None and not response._state.adding
+
+    # The condition no longer holds: nothing is updated and nothing inserted.
+    late = Response(slot=second, selected_options=[], typed_answer="x", is_correct=False)
+    assert advance.run_then_insert(late, attempt=attempt.pk, position=0) is False
+    assert not Response.objects.filter(pk=second.pk).exists()
+    assert TestAttempt.objects.get(pk=attempt.pk).position == 1
+    assert advance.run_then_insert(late, attempt=10**30, position=1) is False
+
+
+def test_run_then_insert_is_all_or_nothing(client, course):
+    """The INSERT fails (the slot has its response already): the UPDATE is undone too."""
+    from django.db import IntegrityError, transaction
+
+    from quizzes.models import Response, TestAttempt
+    from tests.quizzes.helpers import start
+
+    attempt = start(client, course["fixture-readiness"])
+    slot = attempt.slots.get(position=0)
+    Response.objects.create(slot=slot, selected_options=[], typed_answer="", is_correct=False)
+    again = Response(slot=slot, selected_options=[], typed_answer="", is_correct=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _advance().run_then_insert(again, attempt=attempt.pk, position=0)
+    assert TestAttempt.objects.get(pk=attempt.pk).position == 0
+    assert Response.objects.get(pk=slot.pk).is_correct is False

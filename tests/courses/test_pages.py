@@ -194,3 +194,76 @@ def test_a_warm_lesson_page_for_a_learner_with_history_needs_one_query(
     with django_assert_max_num_queries(1):
         response = client.get(lesson.get_absolute_url())
     assert "Resume test" in response.content.decode()
+
+
+def test_learners_share_the_lesson_skeleton_but_see_only_their_own_parts(course, monkeypatch):
+    """The page around a learner's own parts is rendered once per process; each learner's
+    test call to action, mode chooser, token and nonce are their own, and their forms work."""
+    from django.core.cache import caches
+    from django.template import loader
+    from django.test import Client
+
+    from learning import page_cache
+    from tests.quizzes.helpers import finish, start
+
+    lesson = course["fixture-readiness"]
+    url = lesson.get_absolute_url()
+    veteran, newcomer = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    veteran.get(url)
+    token = _token_and_nonce(veteran.get(url))[1]
+    veteran.post(reverse("learning:start", args=[lesson.slug]), {"csrfmiddlewaretoken": token})
+    attempt = lesson.test_attempts.get()
+    veteran.handler.enforce_csrf_checks = False
+    finish(veteran, attempt, pattern="1111111000")
+    veteran.post(reverse("learning:mode-done", args=[lesson.slug, "explanation"]))
+    newcomer.get(url)
+    newcomer.handler.enforce_csrf_checks = False
+    start(newcomer, lesson)
+    newcomer.handler.enforce_csrf_checks = True
+
+    caches["local"].clear()  # no skeleton kept yet
+    renders = []
+    real = page_cache.render_to_string
+    monkeypatch.setattr(page_cache, "render_to_string",
+                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    pages = {name: _token_and_nonce(client.get(url))
+             for name, client in (("veteran", veteran), ("newcomer", newcomer))}  # fmt: skip
+    pages["veteran again"] = _token_and_nonce(veteran.get(url))
+    assert renders == ["courses/lesson.html"] * 2  # one skeleton for each mode_done value
+
+    html, token, nonce = pages["veteran"]
+    assert "latest result: 7/10" in html and "Retake the test" in html
+    assert "Resume test" not in html and "Done — the mode chooser shows it as visited." in html
+    assert html.count("✓</span> visited") == 2  # the explanation and the test
+    assert f'value="{token}"' in html and f'nonce="{nonce}"' in html and "\x00" not in html
+    html, token, nonce = pages["newcomer"]
+    assert "Resume test — question 1 of 10" in html and "latest result" not in html
+    assert "Mark this mode as done" in html and "\x00" not in html
+    # Abandon (in the call to action, a hole) and mark as done (in the skeleton).
+    assert html.count(f'name="csrfmiddlewaretoken" value="{token}"') == 2
+    assert pages["veteran again"][1] not in (pages["veteran"][1], token)
+    body = loader.render_to_string("courses/_lesson_body.html", {"lesson": lesson})[:200]
+    assert all(body.strip()[:80] in page[0] for page in pages.values())
+    # The newcomer's forms, from a page filled around the skeleton, pass the CSRF check.
+    done = newcomer.post(reverse("learning:mode-done", args=[lesson.slug, "explanation"]),
+                         {"csrfmiddlewaretoken": token})  # fmt: skip
+    assert done.status_code == 303
+
+
+def test_a_learner_with_a_message_gets_a_page_of_their_own(client, course, monkeypatch):
+    from learning import page_cache
+
+    lesson = course["fixture-readiness"]
+    client.post(reverse("learning:start", args=[lesson.slug]))
+    client.get(lesson.get_absolute_url())  # the skeleton is kept
+    attempt = lesson.test_attempts.get()
+    client.post(reverse("learning:abandon", args=[attempt.pk]))  # leaves a message
+    renders = []
+    real = page_cache.render_to_string
+    monkeypatch.setattr(page_cache, "render_to_string",
+                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert renders == ["courses/lesson.html"] and 'class="message' in html
+    assert "Start the test" in html
+    client.get(lesson.get_absolute_url())
+    assert renders == ["courses/lesson.html"]  # the message shown, the kept skeleton again
