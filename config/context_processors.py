@@ -1,10 +1,9 @@
 """Values every template may use."""
 
-from django.conf import settings
+from learning.page_cache import fragment_seconds
 
 
 def fragments(request) -> dict:
     """`fragment_seconds`: how long `{% cache ... using="local" %}` keeps the parts of
-    base.html that change only with a release. Off under DEBUG, where templates change
-    under a developer's hands."""
-    return {"fragment_seconds": 0 if settings.DEBUG else 24 * 3600}
+    base.html that change only with a release."""
+    return {"fragment_seconds": fragment_seconds()}

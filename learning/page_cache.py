@@ -75,7 +75,8 @@ def _split(request: HttpRequest, html: str) -> Pieces:
             for piece in PLACEHOLDER.split(html) if piece]  # fmt: skip
 
 
-def _join(request: HttpRequest, pieces: Pieces, holes: dict[str, bytes]) -> HttpResponse:
+def _join(request: HttpRequest, pieces: Pieces, holes: dict[str, bytes], status: int = 200
+          ) -> HttpResponse:  # fmt: skip
     """The page for this request: its own token and nonce, and its holes' HTML (in which
     the token placeholder a hole's form holds becomes the token)."""
     token = get_token(request).encode()
@@ -83,7 +84,7 @@ def _join(request: HttpRequest, pieces: Pieces, holes: dict[str, bytes]) -> Http
     for placeholder, html in holes.items():
         own[placeholder] = html.replace(CSRF_PLACEHOLDER.encode(), token)
     return HttpResponse(b"".join(own[piece] if piece.__class__ is str else piece
-                                 for piece in pieces))  # fmt: skip
+                                 for piece in pieces), status=status)  # fmt: skip
 
 
 def _key(request: HttpRequest) -> str:
@@ -125,16 +126,22 @@ def cache_for_visitors(view):
     return wrapper
 
 
+def fragment_seconds() -> int:
+    """How long `{% cache ... using="local" %}` keeps a template fragment: off under
+    DEBUG, where templates change under a developer's hands."""
+    return 0 if settings.DEBUG else 24 * 3600
+
+
 def hole_html(template_name: str, context: dict) -> bytes:
     """A hole's HTML: a partial template rendered on its own, without context processors
     (a fraction of the cost), with a placeholder for the token its forms carry."""
-    csrf = {"csrf_token": CSRF_PLACEHOLDER}
-    return get_template(template_name).template.render(Context({**context, **csrf})).encode()
+    given = {"csrf_token": CSRF_PLACEHOLDER, "fragment_seconds": fragment_seconds()}
+    return get_template(template_name).template.render(Context({**context, **given})).encode()
 
 
 def page_with_holes(
     request: HttpRequest, template_name: str, context: dict, *, holes: dict[str, bytes],
-    key: tuple,
+    key: tuple, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     """The page `template_name` renders from `context` and `holes` (each hole's HTML,
     encoded), rendered once per process for each `key` with a placeholder in each hole,
@@ -157,4 +164,5 @@ def page_with_holes(
         pieces = content_cache.get_or_compute(cache_key, skeleton, PAGE_SECONDS, shared=False)
     else:
         pieces = skeleton()
-    return _join(request, pieces, {placeholders[name]: html for name, html in holes.items()})
+    filled = {placeholders[name]: html for name, html in holes.items()}
+    return _join(request, pieces, filled, status)

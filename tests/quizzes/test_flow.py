@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from courses.models import Question
+from quizzes.forms import answer_token
 from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
 from tests.pages import page_text
@@ -252,3 +253,27 @@ def test_the_answer_post_query_count_is_constant(client, db, django_assert_max_n
         attempt = start(client, lesson)
         # The last answer also finishes the test.
         answer_each_within(client, attempt, 10, django_assert_max_num_queries)
+
+
+def test_question_pages_share_the_page_around_each_learners_own_card(course, monkeypatch):
+    from django.core.cache import caches
+    from django.test import Client
+
+    from learning import page_cache
+
+    lesson = course["fixture-readiness"]
+    first, second = Client(), Client()
+    attempts = [start(first, lesson), start(second, lesson)]
+    answer(second, attempts[1], right=True)
+    caches["local"].clear()
+    renders = []
+    real = page_cache.render_to_string
+    monkeypatch.setattr(page_cache, "render_to_string",
+                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    pages = [client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
+             for client, attempt in zip((first, second), attempts, strict=True)]  # fmt: skip
+    assert renders == ["quizzes/attempt.html"]
+    for html, attempt, number in zip(pages, attempts, (1, 2), strict=True):
+        assert f"Question {number} of 10" in html and lesson.title in html
+        assert f'action="/tests/{attempt.pk}/answer/"' in html and "\x00" not in html
+        assert f'value="{answer_token(attempt.pk, number - 1)}"' in html  # this card's form
