@@ -17,10 +17,14 @@ only one time in CULL_EVERY, so the directory may briefly exceed MAX_ENTRIES by 
 dozen files, and a write costs a file write, not a directory scan.
 """
 
+import fcntl
+import os
 import random
 import time
+from contextlib import contextmanager
 
 import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -81,3 +85,25 @@ class SharedFileCache(FileBasedCache):
     def _cull(self):
         if random.randrange(CULL_EVERY) == 0:
             super()._cull()
+
+    # Django's add() and incr() read, then write: two workers counting the same throttle
+    # at once could both read 3 and both write 4, and a sixth failed sign-in got through
+    # (seen in the two-worker test). Here they hold an OS lock on a file in the cache's
+    # directory, so every process on the machine counts one at a time.
+    @contextmanager
+    def _counting(self):
+        os.makedirs(self._dir, exist_ok=True)
+        fd = os.open(os.path.join(self._dir, ".counting.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._counting():
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._counting():
+            return super().incr(key, delta, version)
