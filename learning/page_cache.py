@@ -139,6 +139,15 @@ def hole_html(template_name: str, context: dict) -> bytes:
     return get_template(template_name).template.render(Context({**context, **given})).encode()
 
 
+def fragment(request: HttpRequest, html: bytes, status: int = 200) -> HttpResponse:
+    """A hole's HTML on its own, for an htmx swap, with this request's token in its forms
+    (masked only if it has any)."""
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in html:
+        html = html.replace(placeholder, get_token(request).encode())
+    return HttpResponse(html, status=status)
+
+
 def page_with_holes(
     request: HttpRequest, template_name: str, context: dict, *, holes: dict[str, bytes],
     key: tuple, status: int = 200,

@@ -24,9 +24,9 @@ from quizzes.models import AttemptQuestion, TestAttempt
 from quizzes.question_cache import Draw
 from quizzes.review import review_of_slot
 
-from ..page_cache import hole_html, page_with_holes
+from ..page_cache import fragment, hole_html, page_with_holes
 from ..preview import drafts_visible
-from ..rendering import render_page, wants_fragment
+from ..rendering import wants_fragment
 
 PAGE = "quizzes/attempt.html"
 ENDED_EARLY = (
@@ -36,13 +36,13 @@ ENDED_EARLY = (
 
 
 def _card(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
-    """The attempt page, or only its card for an htmx swap. Around the card the page is
-    the same for every test of a lesson: it is rendered once per process, the card for
-    each request (page_cache.page_with_holes)."""
-    if wants_fragment(request):
-        return render_page(request, PAGE, context, status=status)
-    lesson = context["lesson"]
+    """The attempt page, or only its card for an htmx swap. The card is rendered on its
+    own; around it the page is the same for every test of a lesson, rendered once per
+    process (page_cache.page_with_holes)."""
     card = hole_html(f"{PAGE}#card", context)
+    if wants_fragment(request):
+        return fragment(request, card, status)
+    lesson = context["lesson"]
     return page_with_holes(request, PAGE, {"lesson": lesson}, holes={"card": card},
                            key=(lesson.pk,), status=status)  # fmt: skip
 

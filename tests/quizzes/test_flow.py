@@ -277,3 +277,21 @@ def test_question_pages_share_the_page_around_each_learners_own_card(course, mon
         assert f"Question {number} of 10" in html and lesson.title in html
         assert f'action="/tests/{attempt.pk}/answer/"' in html and "\x00" not in html
         assert f'value="{answer_token(attempt.pk, number - 1)}"' in html  # this card's form
+
+
+def test_an_htmx_card_carries_a_working_token_in_its_form(lesson):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    client.post(reverse("learning:start", args=[lesson.slug]), {"csrfmiddlewaretoken": token})
+    attempt = TestAttempt.objects.get()
+    card = client.get(reverse("learning:attempt", args=[attempt.pk]), HTTP_HX_REQUEST="true")
+    html = card.content.decode()
+    assert html.lstrip().startswith('<section class="card test-card"') and "\x00" not in html
+    fresh = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    abandon = client.post(reverse("learning:abandon", args=[attempt.pk]),
+                          {"csrfmiddlewaretoken": fresh})  # fmt: skip
+    assert abandon.status_code in (302, 303)
+    assert TestAttempt.objects.get().status == TestAttempt.Status.ABANDONED
