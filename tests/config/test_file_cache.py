@@ -18,7 +18,7 @@ def _count(location: str, start) -> None:
 
 def test_parallel_processes_lose_no_count(tmp_path):
     location = str(tmp_path / "cache")
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")  # the suite has threads: no fork()
     start = context.Barrier(PROCESSES)
     workers = [context.Process(target=_count, args=(location, start)) for _ in range(PROCESSES)]
     for worker in workers:
