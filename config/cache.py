@@ -19,8 +19,10 @@ dozen files, and a write costs a file write, not a directory scan.
 
 import fcntl
 import os
+import pickle
 import random
 import time
+import zlib
 from contextlib import contextmanager
 
 import redis
@@ -105,5 +107,22 @@ class SharedFileCache(FileBasedCache):
             return super().add(key, value, timeout, version)
 
     def incr(self, key, delta=1, version=None):
+        """Add `delta`, keeping when the value expires (Django's incr() sets it again with
+        the default timeout, which made every throttle window the cache's 300 s)."""
         with self._counting():
-            return super().incr(key, delta, version)
+            try:
+                with open(self._key_to_file(key, version), "rb") as f:
+                    # Django's own format for these files, written only by this cache.
+                    expiry = pickle.load(f)  # noqa: S301
+                    value = pickle.loads(zlib.decompress(f.read()))  # noqa: S301
+            except (FileNotFoundError, EOFError):
+                raise ValueError(f"Key '{key}' not found") from None
+            left = None if expiry is None else expiry - time.time()
+            if left is not None and left <= 0:
+                raise ValueError(f"Key '{key}' not found")
+            self.set(key, value + delta, left, version)
+            return value + delta
+
+    def delete(self, key, version=None):
+        with self._counting():  # a throttle's reset must not be undone by a count
+            return super().delete(key, version)

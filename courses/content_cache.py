@@ -12,10 +12,12 @@ by any path (admin, importer, a shell), bumps the version, and so does every `mi
 (a data migration works on historical models, which send no signals we could recognise).
 """
 
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
@@ -31,7 +33,34 @@ versions = caches["versions"]
 _copy: tuple[int, float] = (0, 0.0)
 
 
+# The version a request started with. A request reads content, then keys what it renders
+# from it by the version: were the version re-read in between (this process's copy just
+# expired, after an edit elsewhere), a page rendered from the old rows would be kept under
+# the new version. So within a request the first version read is the only one.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="content-version-request-started")
+request_finished.connect(_request_finished, dispatch_uid="content-version-request-finished")
+
+
 def content_version() -> int:
+    if getattr(_request, "active", False):
+        if _request.version is None:
+            _request.version = _current_version()
+        return _request.version
+    return _current_version()
+
+
+def _current_version() -> int:
     global _copy
     version, trusted_until = _copy
     now = time.monotonic()
@@ -57,6 +86,7 @@ def _bump() -> None:
     global _copy
     versions.set(VERSION_KEY, time.time_ns(), None)
     _copy = (0, 0.0)
+    _request.version = None  # the request that edits reads its own edit
 
 
 def versioned_key(*parts) -> str:

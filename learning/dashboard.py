@@ -89,7 +89,7 @@ def _open_attempt(column: str) -> Subquery:
         TestAttempt.objects.filter(
             learner_id=OuterRef("pk"), status=TestAttempt.Status.IN_PROGRESS,
             lesson__status=PUBLISHED,
-        ).order_by("-started_at").values(column)[:1]
+        ).order_by("-started_at", "-pk").values(column)[:1]  # the same attempt for each
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -162,8 +163,14 @@ def page_with_holes(
     placeholders = {name: f"\x00{name}\x00" for name in holes}
 
     def skeleton() -> Pieces:
+        if not all(PLACEHOLDER.fullmatch(p) for p in placeholders.values()):
+            raise ValueError(f"hole names are lowercase letters and _: {sorted(holes)}")
         marked = {name: mark_safe(p) for name, p in placeholders.items()}  # noqa: S308 - constants
-        return _split(request, render_to_string(template_name, {**context, **marked}, request))
+        html = render_to_string(template_name, {**context, **marked}, request)
+        # The token and nonce must be found, or this request's would be served to others.
+        if not CSRF_IN_PAGE.search(html) or not get_nonce(request):
+            raise ImproperlyConfigured(f"{template_name} lacks base.html's CSRF token or nonce")
+        return _split(request, html)
 
     if _same_for_everyone(request):
         user = request.user

@@ -11,11 +11,14 @@ the same as `SELECT 1`: anything waiting there, or a connection psycopg knows is
 mid-transaction, fails the check and Django opens a new connection before the query.
 
 What neither check sees is a server that vanished without a word (a host switched off):
-`SELECT 1` would hang on it as the request's own query does, until the timeouts.
+`SELECT 1` would hang on it as the request's own query does, until the timeouts. What
+only `SELECT 1` would see: over TLS, a FATAL message already read into the TLS library's
+buffer; the request's query then fails, and the next request gets a new connection.
 """
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
@@ -30,7 +33,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return False
         try:
-            readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
-        except (OSError, ValueError):  # the socket is gone
+            waiting = select.poll()  # poll(), not select(): any descriptor number
+            waiting.register(connection.pgconn.socket, select.POLLIN)
+            return not waiting.poll(0)
+        except (OSError, ValueError, psycopg.OperationalError):  # the socket is gone
             return False
-        return not readable

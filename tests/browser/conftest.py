@@ -11,14 +11,41 @@ Fixtures and helpers shared by the modules in this folder:
 - ``shoot(page, name)`` saves ``screenshots/<name>.png`` (git-ignored) at the repo root.
 - ``assert_no_axe_violations(page, where)`` runs axe-core and fails with a readable list
   (on a ``nojs_page`` it checks a JavaScript-enabled copy: axe-core needs JavaScript).
+- The live server answers one request at a time (see ``OneRequestAtATime``).
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server's threads share one connection to the suite's in-memory SQLite
+    database, which cannot run two statements at once: an htmx preview that overlapped a
+    form's POST failed both ("bad parameter or other API misuse"). Requests here take
+    turns; connections still live in their own threads (keep-alive works)."""
+
+    _turn = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self._turn:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    response.close()  # request_finished, as the server would send it
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

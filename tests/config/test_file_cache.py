@@ -3,6 +3,8 @@
 
 import multiprocessing
 
+import pytest
+
 from config.cache import SharedFileCache
 
 PROCESSES, EACH = 4, 150
@@ -27,3 +29,19 @@ def test_parallel_processes_lose_no_count(tmp_path):
         worker.join(60)
         assert worker.exitcode == 0
     assert SharedFileCache(location, {}).get("hits") == PROCESSES * EACH
+
+
+def test_a_count_keeps_its_window(tmp_path):
+    """incr() keeps the expiry add() gave (Django's would reset it to the default 300 s)."""
+    import pickle
+    import time
+
+    cache = SharedFileCache(str(tmp_path / "cache"), {})
+    cache.add("hits", 0, 3600)
+    assert cache.incr("hits") == 1 and cache.incr("hits", 2) == 3
+    with open(cache._key_to_file("hits"), "rb") as f:
+        left = pickle.load(f) - time.time()  # noqa: S301 - the cache's own file
+    assert 3590 < left <= 3600
+    cache.delete("hits")
+    with pytest.raises(ValueError):
+        cache.incr("hits")  # a missing key does not count

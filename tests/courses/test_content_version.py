@@ -24,3 +24,27 @@ def test_a_content_change_replaces_the_version_at_once(course):
     lesson.title = "Renamed"
     lesson.save()
     assert content_cache.content_version() != before
+
+
+def test_a_request_keys_everything_by_the_version_it_started_with(course):
+    """Another server's edit lands while a request renders: the request still keys what it
+    renders by the version it read its content under; the next request sees the edit."""
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    try:
+        during = content_cache.content_version()
+        content_cache.versions.set(content_cache.VERSION_KEY, during + 1, None)  # elsewhere
+        content_cache._copy = (0, 0.0)  # this process's copy expires mid-request
+        assert content_cache.content_version() == during
+        lesson = course["fixture-readiness"]
+        lesson.title = "Edited in this request"
+        lesson.save()  # the request's own edit: it reads the new version
+        assert content_cache.content_version() not in (during, during + 1)
+    finally:
+        request_finished.send(sender=None)
+    request_started.send(sender=None)
+    try:
+        assert content_cache.content_version() != during
+    finally:
+        request_finished.send(sender=None)
