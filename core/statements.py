@@ -30,6 +30,11 @@ _STAND_IN_BASE = 32_700
 _BIGINT = range(-(2**63), 2**63)
 
 
+def _fits(values: dict) -> bool:
+    """Every value fits the database's integers (else the statement can match no row)."""
+    return all(value in _BIGINT for value in values.values())
+
+
 @dataclass
 class _Plan:
     """How a statement's columns become a model instance: what RawQuerySet works out
@@ -89,7 +94,7 @@ class Statement:
     def _execute(self, cursor, values: dict) -> QuerySet | None:
         """Run the statement with `values` on `cursor`; None (nothing run) when a value
         is outside the database's integer range and so can match no row."""
-        if not all(value in _BIGINT for value in values.values()):
+        if not _fits(values):
             return None
         queryset, sql, params, stand_ins = self._compile()
         cursor.execute(sql, self._params(params, stand_ins, values))
@@ -172,7 +177,7 @@ class Update(Statement):
                 return True
         if instance.pk is None:
             raise ValueError("run_then_insert() needs the instance's primary key set")
-        if not all(value in _BIGINT for value in values.values()):
+        if not _fits(values):
             return False
         queryset, sql, params, stand_ins = self._compile()
         insert, fields = self._insert_sql(type(instance), sql)

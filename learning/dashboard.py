@@ -125,9 +125,8 @@ def _resumable(pk, lesson_id, position, question_count, lessons_by_id: dict):
     if its lesson was published a moment ago and the cached list lacks it yet)."""
     if pk is None or lesson_id not in lessons_by_id:
         return None
-    fields = {"id": pk, "lesson_id": lesson_id, "status": TestAttempt.Status.IN_PROGRESS,
-              "position": position, "question_count": question_count}  # fmt: skip
-    attempt = TestAttempt.from_db(TestAttempt.objects.db, list(fields), list(fields.values()))
+    attempt = TestAttempt.open_from(id=pk, lesson_id=lesson_id, position=position,
+                                    question_count=question_count)  # fmt: skip
     attempt.lesson = lessons_by_id[lesson_id]
     return attempt
 

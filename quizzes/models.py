@@ -38,6 +38,14 @@ class LessonRun(models.Model):
         return self.status == self.Status.IN_PROGRESS
 
     @classmethod
+    def open_from(cls, **known) -> Self:
+        """An open run built from fields known for certain, without reading it: the ones
+        given are set, and reading any other (the score, say) loads it from the database."""
+        known = {"status": cls.Status.IN_PROGRESS, **known}
+        names = [f.attname for f in cls._meta.concrete_fields if f.attname in known]
+        return cls.from_db(cls.objects.db, names, [known[name] for name in names])  # in order
+
+    @classmethod
     def start_or_open(cls, create: Callable[[], Self], *, learner, lesson) -> tuple[Self, bool]:
         """The run `create()` starts, and True; or, when the one-open constraint refuses its
         insert (a run is already open, or a parallel start won), the learner's open run on

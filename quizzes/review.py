@@ -6,7 +6,6 @@ answer reaches a page only through this object.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from courses.models import Option, Question
 
@@ -21,15 +20,14 @@ class AnswerReview:
     revealed: bool = False  # the learner asked to see the solution
     number: int = 0  # the question's number on its page, where it has one
 
-    @cached_property  # a template asks for it once per option
+    @property
     def chosen(self) -> list[Option]:
         return [option for option in self.options if option.pk in self.selected]
 
     @property
     def marked(self) -> list[tuple[Option, bool]]:
         """Each option, and whether the learner chose it."""
-        chosen = {option.pk for option in self.chosen}
-        return [(option, option.pk in chosen) for option in self.options]
+        return [(option, option.pk in self.selected) for option in self.options]
 
     @property
     def confusions(self) -> list:

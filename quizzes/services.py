@@ -129,12 +129,10 @@ def submit_answer(
 
 def _still_open(draw: Draw, position: int) -> TestAttempt:
     """The attempt as the UPDATE that graded the answer left it, without reading it back:
-    open, waiting at `position`. Only the fields known for certain are set; reading any
-    other (the score, say) loads it from the database."""
-    fields = {"id": draw.attempt_id, "learner_id": draw.learner_id, "lesson_id": draw.lesson_id,
-              "status": TestAttempt.Status.IN_PROGRESS, "position": position,
-              "question_count": draw.question_count}  # fmt: skip
-    return TestAttempt.from_db(TestAttempt.objects.db, list(fields), list(fields.values()))
+    open, waiting at `position`."""
+    return TestAttempt.open_from(id=draw.attempt_id, learner_id=draw.learner_id,
+                                 lesson_id=draw.lesson_id, position=position,
+                                 question_count=draw.question_count)  # fmt: skip
 
 
 # Move the attempt past `position` if, and only if, it is open and waiting there: one

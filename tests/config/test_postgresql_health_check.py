@@ -39,7 +39,9 @@ def terminate(pid: int) -> None:
 def test_a_healthy_idle_connection_passes_without_a_round_trip(wrapper, monkeypatch):
     pid = backend_pid(wrapper)
     sent = []
-    monkeypatch.setattr(type(wrapper.connection), "execute", lambda *a, **k: sent.append(a))
+    # Django's own check sends SELECT 1 through a cursor; psycopg also has execute().
+    for name in ("cursor", "execute"):
+        monkeypatch.setattr(type(wrapper.connection), name, lambda *a, **k: sent.append(a))
     assert wrapper.is_usable() is True
     assert sent == []  # no SELECT 1
     wrapper.health_check_done = False
