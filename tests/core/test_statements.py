@@ -168,10 +168,12 @@ def test_constants_are_written_into_the_sql_on_postgresql(course):
     (a partial index on a status is usable), so only the values stay parameters; quoting
     holds for a constant with a quote and a percent sign."""
     statement = Statement(
-        lambda lesson: Question.objects.filter(lesson_id=lesson)
-        .exclude(prompt="it's 100% %s")
-        .filter(kind__in=list(Question.Kind))
-        .order_by("pk")
+        lambda lesson: (
+            Question.objects.filter(lesson_id=lesson)
+            .exclude(prompt="it's 100% %s")
+            .filter(kind__in=list(Question.Kind))
+            .order_by("pk")
+        )
     )
     lesson = next(iter(course.values()))
     expected = [q.pk for q in Question.objects.filter(lesson=lesson).order_by("pk")]
