@@ -28,6 +28,7 @@ from contextlib import contextmanager
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 CULL_EVERY = 32
@@ -126,3 +127,39 @@ class SharedFileCache(FileBasedCache):
     def delete(self, key, version=None):
         with self._counting():  # a throttle's reset must not be undone by a count
             return super().delete(key, version)
+
+
+class ProcessMemoryCache(LocMemCache):
+    """Django's local-memory cache without the pickling: a hit returns the object kept,
+    not a copy rebuilt from bytes (unpickling a lesson or a question with its options cost
+    a learner's page a few hundred microseconds, several times a request).
+
+    For values that never change under their key (courses/content_cache.py versions the
+    keys): every caller gets the same object, so nobody may modify one. Expiry, culling
+    and the least-recently-used order are LocMemCache's own."""
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            value = self._cache[key]
+            self._cache.move_to_end(key, last=False)
+        return value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def incr(self, key, delta=1, version=None):
+        raise NotImplementedError("a cache of objects that never change counts nothing")

@@ -220,9 +220,9 @@ if not REDIS_URL:  # files: a folder of its own; Redis: the same database, its o
 RELEASE_ID = os.environ.get("RELEASE_ID", "dev")
 
 # Each process's own memory, in front of the shared cache for values that never change
-# under their key (see courses/content_cache.py).
+# under their key (see courses/content_cache.py): the objects themselves, not pickled.
 CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "config.cache.ProcessMemoryCache",
     "LOCATION": "patternwise-local",
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 2000},

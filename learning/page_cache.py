@@ -135,9 +135,12 @@ def fragment_seconds() -> int:
 
 def hole_html(template_name: str, context: dict) -> bytes:
     """A hole's HTML: a partial template rendered on its own, without context processors
-    (a fraction of the cost), with a placeholder for the token its forms carry."""
+    (a fraction of the cost), with a placeholder for the token its forms carry. Numbers
+    print as Python prints them (`use_l10n=False`: the site is English only, with no
+    thousands separator), without a trip through the locale's number formatting."""
     given = {"csrf_token": CSRF_PLACEHOLDER, "fragment_seconds": fragment_seconds()}
-    return get_template(template_name).template.render(Context({**context, **given})).encode()
+    context = Context({**context, **given}, use_l10n=False)
+    return get_template(template_name).template.render(context).encode()
 
 
 def fragment(request: HttpRequest, html: bytes, status: int = 200) -> HttpResponse:
