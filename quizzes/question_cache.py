@@ -7,9 +7,12 @@ account moves attempts, and forgets their cached draws.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from courses import content_cache
 from courses.models import Option, Question
@@ -92,3 +95,17 @@ def cached_question(question_id: int) -> Question:
         question.option_list = list(question.options.all())
         content_cache.set(key, question, SECONDS)
     return question
+
+
+def choices_html(question: Question, options: list) -> SafeString:
+    """A test question's options in this order (quizzes/_test_choices.html, no errors):
+    the same for every learner whose draw gave this order, so rendered once per process
+    and content version for each order (at most n! of them for n options)."""
+    key = content_cache.versioned_key("test-choices", question.pk, *(o.pk for o in options))
+
+    def render() -> str:
+        slot = SimpleNamespace(question=question, options=options)
+        return render_to_string("quizzes/_test_choices.html", {"slot": slot})
+
+    html = content_cache.get_or_compute(key, render, SECONDS, shared=False)
+    return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields

@@ -19,7 +19,7 @@ from courses.selectors import lesson_for_learner
 from progress.strength import LABELS, RULE
 from quizzes import question_cache, selectors, services
 from quizzes.drawing import shuffled_options
-from quizzes.forms import AnswerForm, TestAnswerForm, answer_token
+from quizzes.forms import TestAnswerForm, answer_token
 from quizzes.models import AttemptQuestion, TestAttempt
 from quizzes.question_cache import Draw
 from quizzes.review import review_of_slot
@@ -48,11 +48,16 @@ def _card(request: HttpRequest, context: dict, status: int = 200) -> HttpRespons
 
 
 def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") -> dict:
+    """The question card's context; `form`: the answer sent, when it had errors."""
+    errors = form is not None and form.errors
     return {
         "attempt": attempt,
         "lesson": attempt.lesson,
         "slot": slot,
-        "form": form or AnswerForm(None, question=slot.question, options=slot.options),
+        "form": form,
+        "choices": None
+        if errors or slot.question.is_typed
+        else question_cache.choices_html(slot.question, slot.options),
         "token": answer_token(attempt.pk, slot.position),
         "message": message,
         "state": "question",

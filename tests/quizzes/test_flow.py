@@ -295,3 +295,32 @@ def test_an_htmx_card_carries_a_working_token_in_its_form(lesson):
                           {"csrfmiddlewaretoken": fresh})  # fmt: skip
     assert abandon.status_code in (302, 303)
     assert TestAttempt.objects.get().status == TestAttempt.Status.ABANDONED
+
+
+def test_a_questions_choices_are_rendered_once_for_each_order(client, db, monkeypatch):
+    from django.core.cache import caches
+
+    from quizzes import question_cache
+    from tests.factories import make_question
+
+    lesson = make_lesson()
+    for _ in range(10):
+        make_question(lesson, kind="single", difficulty="easy")
+    attempt = start(client, lesson)
+    caches["local"].clear()
+    renders = []
+    real = question_cache.render_to_string
+    monkeypatch.setattr(question_cache, "render_to_string",
+                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    url = reverse("learning:attempt", args=[attempt.pk])
+    choices = re.compile(r'<fieldset class="choices".*?</fieldset>', re.S)
+    pages = [client.get(url).content.decode() for _ in range(2)]
+    assert renders == ["quizzes/_test_choices.html"]
+    assert choices.search(pages[0]).group() == choices.search(pages[1]).group()
+    # An answer with nothing chosen: the choices carry the error, drawn for this reply only.
+    sent = client.post(reverse("learning:answer", args=[attempt.pk]),
+                       {"token": current_token(client, attempt)})  # fmt: skip
+    assert sent.status_code == 400
+    assert 'class="field-error"' in choices.search(sent.content.decode()).group()
+    assert 'class="field-error"' not in choices.search(client.get(url).content.decode()).group()
+    assert renders == ["quizzes/_test_choices.html"]
