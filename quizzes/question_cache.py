@@ -109,3 +109,24 @@ def choices_html(question: Question, options: list) -> SafeString:
 
     html = content_cache.get_or_compute(key, render, SECONDS, shared=False)
     return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
+
+
+def review_lines(question: Question, options: list) -> dict[tuple[int, bool], str]:
+    """Each option of a question as a review lists it (quizzes/_review_option.html),
+    chosen and not: {(option id, chosen): HTML}, rendered once per process and content
+    version, so a review only puts the learner's lines in their order."""
+    key = content_cache.versioned_key("review-lines", question.pk)
+
+    def render() -> dict[tuple[int, bool], str]:
+        return {
+            (option.pk, chosen): render_to_string(
+                "quizzes/_review_option.html", {"option": option, "is_chosen": chosen}
+            )
+            for option in options
+            for chosen in (False, True)
+        }
+
+    lines = content_cache.get_or_compute(key, render, SECONDS, shared=False)
+    if any((option.pk, False) not in lines for option in options):
+        return render()  # options this version's lines lack (a caller's own list): drawn here
+    return lines

@@ -7,7 +7,11 @@ answer reaches a page only through this object.
 
 from dataclasses import dataclass, field
 
+from django.utils.safestring import SafeString, mark_safe
+
 from courses.models import Option, Question
+
+from . import question_cache
 
 
 @dataclass
@@ -25,9 +29,12 @@ class AnswerReview:
         return [option for option in self.options if option.pk in self.selected]
 
     @property
-    def marked(self) -> list[tuple[Option, bool]]:
-        """Each option, and whether the learner chose it."""
-        return [(option, option.pk in self.selected) for option in self.options]
+    def option_lines(self) -> SafeString:
+        """Each option in the learner's order, marked right and chosen: lines rendered
+        once per question (question_cache.review_lines), put in this learner's order."""
+        lines = question_cache.review_lines(self.question, self.options)
+        html = "".join(lines[(o.pk, o.pk in self.selected)] for o in self.options)
+        return mark_safe(html)  # noqa: S308 - our own template's output, from sanitised fields
 
     @property
     def confusions(self) -> list:

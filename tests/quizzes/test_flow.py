@@ -324,3 +324,38 @@ def test_a_questions_choices_are_rendered_once_for_each_order(client, db, monkey
     assert 'class="field-error"' in choices.search(sent.content.decode()).group()
     assert 'class="field-error"' not in choices.search(client.get(url).content.decode()).group()
     assert renders == ["quizzes/_test_choices.html"]
+
+
+def test_a_review_puts_each_questions_lines_in_the_learners_order(client, db, monkeypatch):
+    from django.core.cache import caches
+
+    from quizzes import question_cache
+    from tests.factories import make_question
+
+    lesson = make_lesson()
+    for _ in range(10):
+        make_question(lesson, kind="single", difficulty="easy")
+    attempt = start(client, lesson)
+    slot = attempt.slots.select_related("question").get(position=0)
+    caches["local"].clear()
+    renders = []
+    real = question_cache.render_to_string
+    monkeypatch.setattr(question_cache, "render_to_string",
+                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    page = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
+    shown = [int(pk) for pk in re.findall(r'id="option-(\d+)"', page)]
+    wrong = next(o for o in slot.question.options.all() if not o.is_correct)
+    sent = client.post(reverse("learning:answer", args=[attempt.pk]),
+                       {"token": current_token(client, attempt), "choice": wrong.pk},
+                       HTTP_HX_REQUEST="true")  # fmt: skip
+    lines = re.findall(r'<li class="review-option([^"]*)">.*?</li>', sent.content.decode(), re.S)
+    texts = {o.pk: o.text_html for o in slot.question.options.all()}
+    html = sent.content.decode()
+    assert [html.index(texts[pk]) for pk in shown] == sorted(html.index(texts[pk]) for pk in shown)
+    assert [("--chosen" in marks, "--right" in marks) for marks in lines] == [
+        (pk == wrong.pk, slot.question.options.get(pk=pk).is_correct) for pk in shown
+    ]
+    assert renders.count("quizzes/_review_option.html") == 2 * len(shown)  # once per question
+    feedback = reverse("learning:feedback", args=[attempt.pk, 1])
+    assert client.get(feedback).content.decode().count("Your choice") == 1
+    assert renders.count("quizzes/_review_option.html") == 2 * len(shown)
