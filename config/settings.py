@@ -225,7 +225,9 @@ CACHES["local"] = {
     "BACKEND": "config.cache.ProcessMemoryCache",
     "LOCATION": "patternwise-local",
     "TIMEOUT": 3600,
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    # Room for every question's choices in each order drawn (a few thousand short strings)
+    # besides pages and questions: a full cache drops a third of its entries at once.
+    "OPTIONS": {"MAX_ENTRIES": 10000},
 }
 
 # Sessions live in the database with the cache in front: app servers share them with no

@@ -8,6 +8,8 @@ rendering it is most of a lesson page's cost. Saving or deleting any content, by
 bumps the content version (see content_cache), so edits show up.
 """
 
+import copy
+
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -28,10 +30,11 @@ def lesson_body(lesson: Lesson) -> bytes:
     (see learning.views.pages.lesson, which splices it into the page)."""
 
     def render() -> bytes:
-        selectors.load_explanation(lesson)
+        # A copy: `lesson` may be the content cache's own object, which nobody may modify.
+        loaded = selectors.load_explanation(copy.copy(lesson))
         context = {
-            "lesson": lesson,
-            "sections": selectors.group_sections(lesson.explanation_sections),
+            "lesson": loaded,
+            "sections": selectors.group_sections(loaded.explanation_sections),
         }
         return render_to_string("courses/_lesson_body.html", context).encode()
 
