@@ -344,16 +344,17 @@ def test_a_review_puts_each_questions_lines_in_the_learners_order(client, db, mo
                         lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
     page = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     shown = [int(pk) for pk in re.findall(r'id="option-(\d+)"', page)]
-    wrong = next(o for o in slot.question.options.all() if not o.is_correct)
+    options = {o.pk: o for o in slot.question.options.all()}
+    wrong = next(o for o in options.values() if not o.is_correct)
     sent = client.post(reverse("learning:answer", args=[attempt.pk]),
                        {"token": current_token(client, attempt), "choice": wrong.pk},
                        HTTP_HX_REQUEST="true")  # fmt: skip
-    lines = re.findall(r'<li class="review-option([^"]*)">.*?</li>', sent.content.decode(), re.S)
-    texts = {o.pk: o.text_html for o in slot.question.options.all()}
     html = sent.content.decode()
-    assert [html.index(texts[pk]) for pk in shown] == sorted(html.index(texts[pk]) for pk in shown)
+    lines = re.findall(r'<li class="review-option([^"]*)">.*?</li>', html, re.S)
+    at = [html.index(options[pk].text_html) for pk in shown]
+    assert at == sorted(at)
     assert [("--chosen" in marks, "--right" in marks) for marks in lines] == [
-        (pk == wrong.pk, slot.question.options.get(pk=pk).is_correct) for pk in shown
+        (pk == wrong.pk, options[pk].is_correct) for pk in shown
     ]
     assert renders.count("quizzes/_review_option.html") == 2 * len(shown)  # once per question
     feedback = reverse("learning:feedback", args=[attempt.pk, 1])
