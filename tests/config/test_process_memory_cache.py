@@ -53,3 +53,13 @@ def test_counting_is_refused():
     cache.set("n", 1, 60)
     with pytest.raises(NotImplementedError):
         cache.incr("n")
+
+
+def test_any_key_is_kept_without_memcached_warnings(recwarn):
+    # A choices key names every option of a question: it can outgrow memcached's limit.
+    cache = make("test-keys")
+    long_key = "test-choices:" + ":".join(str(n) for n in range(100, 200))
+    cache.set(long_key, "html", 60)
+    cache.set("with space", "value", 60)
+    assert cache.get(long_key) == "html" and cache.get("with space") == "value"
+    assert not recwarn.list
