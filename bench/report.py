@@ -1,7 +1,9 @@
-"""The printed outcome: one table of throughput and latency, each rate as a ratio to the
-bare view measured in the same run next to its budget, then what went wrong, if anything."""
+"""The printed outcome: a table of throughput and latency for each round, each rate as a
+ratio to the bare view measured in the same round next to its budget; then each budgeted
+ratio by round and the median round's, which gives the verdict; then what went wrong."""
 
 import re
+import statistics
 from dataclasses import dataclass
 
 from cpu import Usage
@@ -9,6 +11,7 @@ from cpu import Usage
 BUSY_OTHER = 0.3  # cores used by other processes: above this the ratios are unreliable
 SERVER_ERRORS = r"^(Internal Server Error: |Traceback |.*WORKER TIMEOUT).*"
 WIDTH = 36
+MAX_ROUNDS = 4  # each round answers one more question of every open test (a test has 10)
 
 
 @dataclass
@@ -31,14 +34,21 @@ class Row:
         served = self.cpu.server if self.cpu else 0
         return (self.wrk["ok"] + self.wrk["bad"]) / served if served > 0 else 0.0
 
+    def against(self, bare: "Row") -> float:
+        """The rate as a ratio to what its budget compares it with (the bare view's rate,
+        or the `versus` row's)."""
+        base = self.versus.rate if self.versus else bare.rate
+        return self.rate / base if base else 0.0
+
+    def budget_cell(self) -> str:
+        return f">={self.budget:.2f}{'*' if self.versus else ' '}"
+
     def cells(self, bare: "Row") -> str:
         w, ratio = self.wrk, self.rate / bare.rate if bare.rate else 0.0
         budget, verdict = "", ""
         if self.budget:
-            against = self.rate / self.versus.rate if self.versus and self.versus.rate else ratio
-            mark = "*" if self.versus else " "
-            budget = f">={self.budget:.2f}{mark}"
-            verdict = "PASS" if against >= self.budget else "BELOW"
+            budget = self.budget_cell()
+            verdict = "PASS" if self.against(bare) >= self.budget else "BELOW"
         per_cpu = self.per_server_cpu / bare.per_server_cpu if bare.per_server_cpu else 0.0
         cores = "?"
         if c := self.cpu:
@@ -99,19 +109,37 @@ def notes(rows: list[Row], idle: Usage | None) -> list[str]:
     return out
 
 
-def print_report(site, setup: str, rows: list[Row], idle: Usage | None) -> bool:
+def verdicts(rounds: list[list[Row]]) -> str:
+    """Each budgeted ratio in every round (against that round's bare view or static file)
+    and the median, which the verdict compares with the budget."""
+    head = "".join(f"{f'round {n}':>9}" for n in range(1, len(rounds) + 1))
+    lines = [f"{'':{WIDTH}}{head}  {'median':>7} {'budget':>7} verdict"]
+    for at, row in enumerate(rounds[0]):
+        if not row.budget:
+            continue
+        ratios = [rows[at].against(rows[0]) for rows in rounds]
+        median = statistics.median(ratios)
+        cells = "".join(f"{ratio:9.2f}" for ratio in ratios)
+        verdict = "PASS" if median >= row.budget else "BELOW"
+        lines.append(f"{row.label:{WIDTH}}{cells}  {median:7.2f} {row.budget_cell():>7} {verdict}")
+    return "\n".join(lines)
+
+
+def print_report(site, setup: str, rounds: list[list[Row]], idle: Usage | None) -> bool:
     """Print everything, the bare view first; True if a request or the server failed."""
     other = f"{idle.cores(idle.other):.2f} cores" if idle else "unknown"
     print(f"\nPatternwise benchmark: gunicorn, {site.workers} sync workers on 127.0.0.1")
     print(f"database: {site.database}; cache: {site.cache}")
-    print(f"{setup}; other processes' CPU before the run: {other}\n")
-    print(HEADER)
-    print("-" * len(HEADER))
-    print("\n".join(row.cells(rows[0]) for row in rows))
-    for row in rows:
-        if row.versus and row.versus.rate:
-            print(f"{row.label}: {row.rate / row.versus.rate:.2f} of {row.versus.label}")
+    print(f"{setup}; other processes' CPU before the run: {other}")
+    for number, rows in enumerate(rounds, 1):
+        print(f"\nRound {number} of {len(rounds)}\n{HEADER}\n{'-' * len(HEADER)}")
+        print("\n".join(row.cells(rows[0]) for row in rows))
+    print(
+        f"\nRatios by round; the median decides (* of the static file, else of the bare "
+        f"view):\n{verdicts(rounds)}"
+    )
     print(f"\n{LEGEND}")
+    rows = [row for rows in rounds for row in rows]
     failed, extra = problems(rows, site.log), notes(rows, idle)
     if failed or extra:
         print("\n" + "\n".join([*failed, *extra]))
