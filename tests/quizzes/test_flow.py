@@ -300,21 +300,32 @@ def test_an_htmx_card_carries_a_working_token_in_its_form(lesson):
     assert TestAttempt.objects.get().status == TestAttempt.Status.ABANDONED
 
 
-def test_a_questions_choices_are_rendered_once_for_each_order(client, db, monkeypatch):
-    from django.core.cache import caches
-
-    from quizzes import question_cache
+def _test_of_ten_single_choice_questions(client, difficulty: str) -> TestAttempt:
     from tests.factories import make_question
 
     lesson = make_lesson()
     for _ in range(10):
-        make_question(lesson, kind="single", difficulty="easy")
-    attempt = start(client, lesson)
+        make_question(lesson, kind="single", difficulty=difficulty)
+    return start(client, lesson)
+
+
+def _record_question_renders(monkeypatch) -> list[str]:
+    """The templates quizzes.question_cache renders from now on, from an empty local cache."""
+    from django.core.cache import caches
+
+    from quizzes import question_cache
+
     caches["local"].clear()
     renders = []
     real = question_cache.render_to_string
     monkeypatch.setattr(question_cache, "render_to_string",
                         lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    return renders
+
+
+def test_a_questions_choices_are_rendered_once_for_each_order(client, db, monkeypatch):
+    attempt = _test_of_ten_single_choice_questions(client, "easy")
+    renders = _record_question_renders(monkeypatch)
     url = reverse("learning:attempt", args=[attempt.pk])
     choices = re.compile(r'<fieldset class="choices".*?</fieldset>', re.S)
     pages = [client.get(url).content.decode() for _ in range(2)]
@@ -334,21 +345,11 @@ def test_the_parts_of_a_card_that_depend_on_its_question_alone_are_rendered_once
 ):
     from collections import Counter
 
-    from django.core.cache import caches
-
     from quizzes import question_cache
-    from tests.factories import make_question
 
-    lesson = make_lesson()
-    for _ in range(10):
-        make_question(lesson, kind="single", difficulty="hard")
-    attempt = start(client, lesson)
+    attempt = _test_of_ten_single_choice_questions(client, "hard")
     question = attempt.slots.select_related("question").get(position=0).question
-    caches["local"].clear()
-    renders = []
-    real = question_cache.render_to_string
-    monkeypatch.setattr(question_cache, "render_to_string",
-                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    renders = _record_question_renders(monkeypatch)
     url = reverse("learning:attempt", args=[attempt.pk])
     for _ in range(2):
         page = client.get(url).content.decode()
@@ -371,21 +372,9 @@ def test_the_parts_of_a_card_that_depend_on_its_question_alone_are_rendered_once
 
 
 def test_a_review_puts_each_questions_lines_in_the_learners_order(client, db, monkeypatch):
-    from django.core.cache import caches
-
-    from quizzes import question_cache
-    from tests.factories import make_question
-
-    lesson = make_lesson()
-    for _ in range(10):
-        make_question(lesson, kind="single", difficulty="easy")
-    attempt = start(client, lesson)
+    attempt = _test_of_ten_single_choice_questions(client, "easy")
     slot = attempt.slots.select_related("question").get(position=0)
-    caches["local"].clear()
-    renders = []
-    real = question_cache.render_to_string
-    monkeypatch.setattr(question_cache, "render_to_string",
-                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    renders = _record_question_renders(monkeypatch)
     page = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
     shown = [int(pk) for pk in re.findall(r'id="option-(\d+)"', page)]
     options = {o.pk: o for o in slot.question.options.all()}
