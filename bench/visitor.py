@@ -65,7 +65,9 @@ class Visitor:
         return reply.status, reply.getheader("Location", ""), text
 
     def start_test(self, slug: str) -> str:
-        self.send("GET", f"/patterns/{slug}/")
+        status, _, _ = self.send("GET", f"/patterns/{slug}/")
+        if status != 200:  # without the page's token the POST would only say "CSRF"
+            raise PageError(f"GET /patterns/{slug}/ -> {status}")
         path = f"/patterns/{slug}/test/"
         status, location, _ = self.send("POST", path, {"csrfmiddlewaretoken": self.csrf})
         match = ATTEMPT_URL.match(location)

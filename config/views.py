@@ -3,7 +3,7 @@
 import sys
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -27,13 +27,17 @@ def _check_database() -> str | None:
 
 
 def _check_cache() -> str | None:
-    """The shared cache: Redis, or the file cache every local process shares."""
-    try:
-        cache.set("healthz", "ok", 10)
-        if cache.get("healthz") != "ok":
-            return "cache unavailable: value not kept"
-    except Exception as error:
-        return f"cache unavailable: {type(error).__name__}"
+    """The shared cache: Redis, or the file cache every local process shares. Both of its
+    stores: the content version's has its own connection pool, which may still be pausing
+    after an outage (config.cache.FailFastConnectionPool) when the default's is back, and
+    a page needs both."""
+    for alias in ("default", "versions"):
+        try:
+            caches[alias].set("healthz", "ok", 10)
+            if caches[alias].get("healthz") != "ok":
+                return f"cache unavailable ({alias}): value not kept"
+        except Exception as error:
+            return f"cache unavailable ({alias}): {type(error).__name__}"
     return None
 
 

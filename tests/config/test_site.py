@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError
 from django.test import override_settings
@@ -107,16 +108,14 @@ def test_healthz_reports_a_database_outage(client, db, monkeypatch):
     assert "database unavailable: OperationalError" in response.json()["reason"]
 
 
-@override_settings(
-    REDIS_URL="redis://127.0.0.1:1/0",
-    CACHES={
-        "default": {
-            "BACKEND": "config.cache.SharedRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2},
-        }
-    },
-)
+DEAD_REDIS = {
+    "BACKEND": "config.cache.SharedRedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 0.2},
+}
+
+
+@override_settings(REDIS_URL=DEAD_REDIS["LOCATION"], CACHES={"default": DEAD_REDIS})
 def test_healthz_reports_a_cache_outage(client, db):
     cache.close()
     response = client.get("/healthz/")
@@ -124,6 +123,20 @@ def test_healthz_reports_a_cache_outage(client, db):
     body = response.json()
     assert body["cache"] == "down" and body["database"] == "ok"
     assert "cache unavailable" in body["reason"]
+
+
+@override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "versions": DEAD_REDIS, "local": settings.CACHES["local"]},
+)  # fmt: skip
+def test_healthz_reports_the_content_versions_store_down_when_the_default_answers(client, db):
+    """Each store has its own connection pool: after an outage the default's may answer
+    again while the versions' still pauses, and every page reads a version."""
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"] == "down" and body["database"] == "ok"
+    assert body["reason"] == "cache unavailable (versions): ConnectionError"
 
 
 def test_ping_is_the_bare_view(client, db):
