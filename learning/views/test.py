@@ -4,11 +4,15 @@ With htmx, only the question card is swapped (the view renders the page's partia
 JavaScript off, the same URLs serve whole pages through POST, redirect, GET.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,9 +26,9 @@ from quizzes.drawing import shuffled_options
 from quizzes.forms import TestAnswerForm, answer_token
 from quizzes.models import AttemptQuestion, TestAttempt
 from quizzes.question_cache import Draw
-from quizzes.review import review_of_slot
+from quizzes.review import AnswerReview, review_of_slot
 
-from ..page_cache import fragment, hole_html, page_with_holes
+from ..page_cache import fragment, hole_html, hole_html_once, page_with_holes, placeholder
 from ..preview import drafts_visible
 from ..rendering import wants_fragment
 
@@ -36,13 +40,15 @@ ENDED_EARLY = (
 
 
 def _card(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
-    """The attempt page, or only its card for an htmx swap. The card is rendered on its
-    own; around it the page is the same for every test of a lesson, rendered once per
-    process (page_cache.page_with_holes)."""
-    card = hole_html(f"{PAGE}#card", context)
+    """The attempt page, or only its card for an htmx swap."""
+    return _page(request, context["lesson"], hole_html(f"{PAGE}#card", context), status)
+
+
+def _page(request: HttpRequest, lesson, card: bytes, status: int = 200) -> HttpResponse:
+    """The card on its own for an htmx swap, else the page around it: the same for every
+    test of a lesson, rendered once per process (page_cache.page_with_holes)."""
     if wants_fragment(request):
         return fragment(request, card, status)
-    lesson = context["lesson"]
     return page_with_holes(request, PAGE, {"lesson": lesson}, holes={"card": card},
                            key=(lesson.pk,), status=status)  # fmt: skip
 
@@ -147,16 +153,45 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt.lesson = lesson_by_id(attempt.lesson_id)
     slot = _drawn_slot(attempt, draw, position, drawn=(form.question, form.options))
     slot.response = outcome.response
-    return _card(request, _feedback_context(attempt, slot))
+    return _page(request, attempt.lesson, _feedback_card(attempt, slot))
 
 
-def _feedback_context(attempt: TestAttempt, slot) -> dict:
-    return {
+@dataclass
+class _ReviewWithPlaceholders(AnswerReview):
+    """A review that prints placeholders where one learner's differs from the next's with
+    the same verdict: the question's number, the typed answer, the options in their order
+    marked as chosen."""
+
+    @property
+    def option_lines(self) -> SafeString:
+        return placeholder("lines")
+
+
+def _feedback_card(attempt: TestAttempt, slot) -> bytes:
+    """The graded question's card. Every learner who gets this question right (or wrong,
+    by the same confusions) in a test of this length sees the same card but for its
+    number, their answer and a link; so it is rendered once per process with placeholders
+    there (page_cache.hole_html_once), and filled."""
+    review = review_of_slot(slot)
+    url = "learning:attempt" if attempt.is_open else "learning:result"
+    fills = {"number": str(review.number), "next_url": reverse(url, args=[attempt.pk])}
+    holes = {"number": placeholder("number")}
+    if review.question.is_typed:
+        if review.typed:
+            fills["typed"], holes["typed"] = conditional_escape(review.typed), placeholder("typed")
+    else:
+        fills["lines"] = review.option_lines
+    context = {
         "attempt": attempt,
         "lesson": attempt.lesson,
-        "review": review_of_slot(slot),
+        "review": _ReviewWithPlaceholders(**(vars(review) | holes)),
+        "next_url": placeholder("next_url"),
         "state": "feedback",
     }
+    key = ("feedback", attempt.lesson.pk, attempt.question_count, attempt.is_open,
+           review.question.pk, review.is_correct, bool(review.typed),
+           *(confusion.pk for confusion in review.confusions))  # fmt: skip
+    return hole_html_once(f"{PAGE}#card", context, key=key, fills=fills)
 
 
 @never_cache
@@ -167,7 +202,7 @@ def feedback(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse
     slot = selectors.slot_at(attempt, number - 1)
     if slot.answer is None:
         return redirect("learning:attempt", attempt.pk)
-    return _card(request, _feedback_context(attempt, slot))
+    return _page(request, attempt.lesson, _feedback_card(attempt, slot))
 
 
 @never_cache

@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from courses.models import Question
+from learning.page_cache import hole_html
 from quizzes.forms import position_from_token
 from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
@@ -393,3 +394,71 @@ def test_a_review_puts_each_questions_lines_in_the_learners_order(client, db, mo
     feedback = reverse("learning:feedback", args=[attempt.pk, 1])
     assert client.get(feedback).content.decode().count("Your choice") == 1
     assert renders.count("quizzes/_review_option.html") == 2 * len(shown)
+
+
+def _feedback_card_rendered_directly(attempt_id: int, number: int) -> str:
+    """The feedback card as the template renders it from the attempt's rows, with no
+    placeholder and no kept skeleton."""
+    from quizzes import selectors
+    from quizzes.review import review_of_slot
+
+    attempt = TestAttempt.objects.select_related("lesson").get(pk=attempt_id)
+    url = "learning:attempt" if attempt.is_open else "learning:result"
+    context = {"attempt": attempt, "lesson": attempt.lesson, "state": "feedback",
+               "review": review_of_slot(selectors.slot_at(attempt, number - 1)),
+               "next_url": reverse(url, args=[attempt.pk])}  # fmt: skip
+    return hole_html("quizzes/attempt.html#card", context).decode()
+
+
+def test_feedback_cards_filled_from_a_shared_skeleton_are_the_cards_rendered_directly(
+    db, monkeypatch
+):
+    """Learners who answer a question alike (the same verdict, the same confusions) share
+    one rendered card; each gets it filled with their own number, answer and link, byte
+    for byte the card the template renders for their attempt alone."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    from courses.models import Section
+    from learning import page_cache
+
+    lesson = make_lesson()
+    make_bank(lesson)  # every kind of question, typed answers included
+    confusion = Section.objects.create(lesson=lesson, kind="confusion", key="myth",
+                                       heading="I thought so.", body="No.")  # fmt: skip
+    for question in Question.objects.filter(lesson=lesson):
+        question.options.filter(is_correct=False).update(confusion=confusion)
+    caches["local"].clear()
+    renders = []  # the cards' states, as page_cache renders them
+    real = page_cache.hole_html
+    monkeypatch.setattr(page_cache, "hole_html",
+                        lambda *a, **k: renders.append(a[1]["state"]) or real(*a, **k))  # fmt: skip
+    cards = 0
+    for pattern in ("1010101010", "0101010101", "1100110011"):
+        client = Client()
+        attempt = start(client, lesson)
+        for position, right in enumerate(pattern):
+            sent = answer(client, attempt, right=right == "1", htmx=True).content.decode()
+            direct = _feedback_card_rendered_directly(attempt.pk, position + 1)
+            assert sent == direct and "\x00" not in sent
+            assert f"Question {position + 1} of 10" in sent
+            page = client.get(reverse("learning:feedback", args=[attempt.pk, position + 1]))
+            assert direct in page.content.decode()
+            cards += 1
+    alike = {(question_id, is_correct, position == 9) for question_id, is_correct, position
+             in Response.objects.values_list("slot__question", "is_correct", "slot__position")}  # fmt: skip
+    assert renders.count("feedback") == len(alike) < cards
+
+
+def test_a_skeleton_without_a_place_for_each_value_is_refused(db):
+    """A template that drops a placeholder (a filter, a changed variable) would serve every
+    learner a card without their value: refused when the skeleton is made."""
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from learning.page_cache import hole_html_once, placeholder
+
+    context = {"review": SimpleNamespace(is_correct=True, number=placeholder("number"))}
+    with pytest.raises(ImproperlyConfigured, match="number"):  # _verdict.html prints no number
+        hole_html_once("quizzes/_verdict.html", context, key=("verdict",), fills={"number": "3"})
