@@ -20,9 +20,12 @@ from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 VERSION_KEY = "content-version"
 VERSION_TTL = 2  # seconds a process trusts its copy of the version
+PARTS_SECONDS = 6 * 3600  # how long a process keeps a part rendered by `rendered_once`
 
 local = caches["local"]
 # The version alone, in a cache of its own: in a crowded cache it could be evicted, and a
@@ -118,6 +121,15 @@ def get_or_compute(key: str, compute, timeout: int, *, shared: bool = True):
         value = compute()
         store_set(key, value, timeout)
     return value
+
+
+def rendered_once(key: str, template_name: str, context: dict) -> SafeString:
+    """A template's HTML, rendered once per process and content version under `key` (a
+    versioned key), which must name everything `context` holds."""
+    html = get_or_compute(
+        key, lambda: render_to_string(template_name, context), PARTS_SECONDS, shared=False
+    )
+    return mark_safe(html)  # noqa: S308 - our own templates' output, from sanitised fields
 
 
 # The models whose rows cached pages and questions are derived from.

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts.models import Learner
 from core.statements import Statement
+from courses import content_cache
 from courses.models import Lesson
 from courses.rendering import published_lessons
 from progress.chart import score_chart
@@ -57,16 +59,19 @@ class Dashboard:
     resume: TestAttempt | None
     recent: LessonRow | None
 
-    # Everything the lessons table and the chart print, as strings: dashboard.html keeps
-    # each part's rendering under its string (per process), so a part is drawn again only
-    # when what it shows has changed (a test finished, a mode visited).
+    # The lessons table and the chart are rendered once per process and content version
+    # for what they print, so a part is drawn again only when that has changed (a test
+    # finished, a mode visited). Keyed by their cells as a string.
     @property
-    def rows_key(self) -> str:
-        return repr([row.cells for row in self.rows])
+    def rows_html(self) -> SafeString:
+        key = content_cache.versioned_key("board-lessons", repr([r.cells for r in self.rows]))
+        return content_cache.rendered_once(key, "progress/_board_lessons.html", {"rows": self.rows})
 
     @property
-    def chart_key(self) -> str:
-        return repr([(point.score, point.total, point.label) for point in self.chart.points])
+    def chart_html(self) -> SafeString:
+        points = [(point.score, point.total, point.label) for point in self.chart.points]
+        key = content_cache.versioned_key("board-chart", repr(points))
+        return content_cache.rendered_once(key, "progress/_board_chart.html", {"chart": self.chart})
 
 
 CHART_RESULTS = 30

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from courses import content_cache
 from courses.models import Option, Question
@@ -97,22 +97,13 @@ def cached_question(question_id: int) -> Question:
     return question
 
 
-def _rendered_once(key: str, template_name: str, context: dict) -> SafeString:
-    """A template's HTML, rendered once per process and content version under `key`,
-    which must name everything `context` holds."""
-    html = content_cache.get_or_compute(
-        key, lambda: render_to_string(template_name, context), SECONDS, shared=False
-    )
-    return mark_safe(html)  # noqa: S308 - our own templates' output, from sanitised fields
-
-
 def choices_html(question: Question, options: list) -> SafeString:
     """A test question's options in this order (quizzes/_test_choices.html, no errors):
     the same for every learner whose draw gave this order, so rendered once for each
     order (at most n! of them for n options)."""
     key = content_cache.versioned_key("test-choices", question.pk, *(o.pk for o in options))
     slot = SimpleNamespace(question=question, options=options)
-    return _rendered_once(key, "quizzes/_test_choices.html", {"slot": slot})
+    return content_cache.rendered_once(key, "quizzes/_test_choices.html", {"slot": slot})
 
 
 # The parts of a card that depend on its question alone (context: `question`).
@@ -127,7 +118,7 @@ def question_part(question: Question, name: str) -> SafeString:
     """One of QUESTION_PARTS for this question, rendered once per process and content
     version: every card and review of the question shows the same HTML there."""
     key = content_cache.versioned_key("question-part", name, question.pk)
-    return _rendered_once(key, QUESTION_PARTS[name], {"question": question})
+    return content_cache.rendered_once(key, QUESTION_PARTS[name], {"question": question})
 
 
 def review_lines(question: Question, options: list) -> dict[tuple[int, bool], str]:

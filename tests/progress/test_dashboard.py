@@ -75,3 +75,18 @@ def test_the_table_and_chart_show_each_change_though_their_markup_is_kept(client
     assert again.count('<circle class="chart__dot"') == 2 and "<td>5/10</td>" in again
     newcomer = Client().get(reverse("learning:dashboard")).content.decode()
     assert "9/10" not in newcomer and '<circle class="chart__dot"' not in newcomer
+
+
+def test_learners_with_the_same_rows_share_one_rendering_of_the_table(db, course, monkeypatch):
+    from django.core.cache import caches
+
+    from courses import content_cache
+
+    caches["local"].clear()
+    renders = []
+    real = content_cache.render_to_string
+    monkeypatch.setattr(content_cache, "render_to_string",
+                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    pages = [Client().get(reverse("learning:dashboard")).content.decode() for _ in range(3)]
+    assert renders == ["progress/_board_lessons.html"]
+    assert all(course["fixture-readiness"].title in page for page in pages)

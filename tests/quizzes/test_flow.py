@@ -314,13 +314,15 @@ def _record_question_renders(monkeypatch) -> list[str]:
     """The templates quizzes.question_cache renders from now on, from an empty local cache."""
     from django.core.cache import caches
 
+    from courses import content_cache
     from quizzes import question_cache
 
     caches["local"].clear()
     renders = []
-    real = question_cache.render_to_string
-    monkeypatch.setattr(question_cache, "render_to_string",
-                        lambda *a, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
+    for module in (question_cache, content_cache):  # its review lines, its parts
+        real = module.render_to_string
+        monkeypatch.setattr(module, "render_to_string",
+                            lambda *a, real=real, **k: renders.append(a[0]) or real(*a, **k))  # fmt: skip
     return renders
 
 
