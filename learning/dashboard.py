@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, JSONObject, Now
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from accounts.models import Learner
+from core.json_rows import JSONRows
 from core.statements import Statement
 from courses import content_cache
 from courses.models import Lesson
@@ -50,11 +52,21 @@ class LessonRow:
                 self.latest, self.best, self.tests, self.modes, self.pattern_master)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Result:
+    """A finished test as the chart plots it."""
+
+    lesson: object
+    score: int
+    total: int
+    finished_at: datetime
+
+
 @dataclass
 class Dashboard:
     rows: list[LessonRow]
     chart: object
-    results: list
+    results: list[Result]
     due_count: int
     next_due: ReviewCard | None
     resume: TestAttempt | None
@@ -78,21 +90,11 @@ class Dashboard:
 CHART_RESULTS = 30
 PUBLISHED = Lesson.Status.PUBLISHED
 
-# Compiled once per process (core.statements); lessons come from the content cache.
-_finished = Statement(
-    lambda learner: (
-        TestAttempt.objects.filter(
-            learner_id=learner, status=TestAttempt.Status.FINISHED, lesson__status=PUBLISHED
-        )
-        .only("lesson_id", "score", "question_count", "finished_at")
-        .order_by("-finished_at")[:CHART_RESULTS]
-    )
-)
-
-
-# How many cards are due, and the test to resume (as one JSON object: one lookup instead
-# of one per column): one row, one round trip (each part is an indexed lookup; as separate
-# queries they cost the dashboard two more).
+# How many cards are due, the test to resume and the latest results: one row, one round
+# trip (each part is an indexed lookup; as queries of their own they cost the dashboard two
+# more). The test to resume is one JSON object and the results one JSON array
+# (core.json_rows), not a subquery per column. Compiled once per process
+# (core.statements); lessons come from the content cache.
 _summary = Statement(
     lambda learner: (
         Learner.objects.filter(pk=learner)
@@ -117,10 +119,32 @@ _summary = Statement(
                                     question_count="question_count")
                 )[:1]
             ),
+            results=JSONRows(
+                TestAttempt.objects.filter(
+                    learner_id=OuterRef("pk"), status=TestAttempt.Status.FINISHED,
+                    lesson__status=PUBLISHED,
+                ).order_by("-finished_at").values(
+                    row=JSONObject(lesson_id="lesson_id", score="score",
+                                   total="question_count", finished_at="finished_at")
+                )[:CHART_RESULTS]
+            ),
         )
-        .values_list("due", "resume")
+        .values_list("due", "resume", "results")
     )
 )  # fmt: skip
+
+
+def _results(found: str | None, lessons_by_id: dict) -> list[Result]:
+    """The latest results the summary gave (a JSON array), oldest first, each with its
+    (published, cached) lesson; one whose lesson the cached list does not hold yet
+    (published a moment ago) waits for it."""
+    rows = [row for row in json.loads(found or "[]") if row["lesson_id"] in lessons_by_id]
+    results = [
+        Result(lessons_by_id[row["lesson_id"]], row["score"], row["total"],
+               datetime.fromisoformat(row["finished_at"]))
+        for row in rows
+    ]  # fmt: skip
+    return sorted(results, key=lambda result: result.finished_at)
 
 
 def _resumable(resume: str | None, lessons_by_id: dict):
@@ -137,7 +161,7 @@ def _resumable(resume: str | None, lessons_by_id: dict):
 
 
 def dashboard(learner_id: int | None) -> Dashboard:
-    """Everything /me/ shows: at most four queries, whatever the number of lessons,
+    """Everything /me/ shows: at most three queries, whatever the number of lessons,
     attempts or cards (the lessons themselves come from the content cache)."""
     now = timezone.now()
     statuses = statuses_by_lesson(learner_id)
@@ -147,23 +171,13 @@ def dashboard(learner_id: int | None) -> Dashboard:
     rows = [LessonRow(lesson, statuses.get(lesson.pk) or LessonStatus()) for lesson in lessons]
     results, due_count, next_due, resume = [], 0, None, None
     if learner_id is not None:
-        results = _with_lessons(reversed(_finished.rows(learner=learner_id)), by_id)
         # One row; none if the learner was deleted since the session named them.
-        due_count, resume = next(iter(_summary.tuples(learner=learner_id)), (0, None))
-        resume = _resumable(resume, by_id)
+        due_count, resume, found = next(iter(_summary.tuples(learner=learner_id)), (0, None, None))
+        results, resume = _results(found, by_id), _resumable(resume, by_id)
         next_due = None if due_count else next_due_card(learner_id, now)
     chart = score_chart(
-        [(a.score, a.question_count, f"{a.lesson.title}, {a.finished_at:%d %b}") for a in results]
+        [(r.score, r.total, f"{r.lesson.title}, {r.finished_at:%d %b}") for r in results]
     )
     touched = [row for row in rows if row.status.progress]
     recent = max(touched, key=lambda row: row.status.progress.last_activity, default=None)
     return Dashboard(rows, chart, results, due_count, next_due, resume, recent)
-
-
-def _with_lessons(attempts, lessons_by_id: dict) -> list[TestAttempt]:
-    """The attempts, each with its (published, cached) lesson attached; an attempt whose
-    lesson the cached list does not hold yet (published a moment ago) waits for it."""
-    attempts = [attempt for attempt in attempts if attempt.lesson_id in lessons_by_id]
-    for attempt in attempts:
-        attempt.lesson = lessons_by_id[attempt.lesson_id]
-    return attempts

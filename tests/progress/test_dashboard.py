@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -42,10 +44,20 @@ def test_dashboard_query_count_is_constant(client, db, django_assert_max_num_que
         make_bank(lesson)
         for _ in range(3):
             finish(client, start(client, lesson), pattern="1010101010")
-    with django_assert_max_num_queries(4):  # progress, results, due and resume, next due
+    with django_assert_max_num_queries(3):  # progress; due, resume and results; next due
         response = client.get(reverse("learning:dashboard"))
     html = page_text(response)
     assert all(lesson.title in html for lesson in lessons)
+    assert response.content.decode().count('<circle class="chart__dot"') == 9
+
+
+def test_the_chart_plots_the_latest_results_oldest_first(client, lesson):
+    for pattern in ("1111111111", "1111100000", "0000000000"):
+        finish(client, start(client, lesson), pattern=pattern)
+    html = client.get(reverse("learning:dashboard")).content.decode()
+    table = re.search(r'<details class="chart__table">.*?</details>', html, re.S).group(0)
+    scores = re.findall(r"<td>(\d+) of 10</td>", table)
+    assert scores == ["10", "5", "0"]
 
 
 def test_track_page_shows_a_progress_bar(client, lesson):
