@@ -21,7 +21,10 @@ class Row:
     budget: float | None  # minimum ratio to the bare view; None: no budget
     prepared: int  # answer forms given to wrk, each sent once (0 for pages)
     cpu: Usage | None
-    versus: "Row | None" = None  # the row the budget is a ratio to; None: the bare view
+    # The row the ratios are to: the bare view measured just before this one, or the static
+    # file (versus_static: a budget marked *); None: the round's first bare view.
+    versus: "Row | None" = None
+    versus_static: bool = False
 
     @property
     def rate(self) -> float:
@@ -35,28 +38,30 @@ class Row:
         return (self.wrk["ok"] + self.wrk["bad"]) / served if served > 0 else 0.0
 
     def against(self, bare: "Row") -> float:
-        """The rate as a ratio to what its budget compares it with (the bare view's rate,
-        or the `versus` row's)."""
+        """The rate as a ratio to what its budget compares it with: the `versus` row's (the
+        bare view measured just before it, or the static file), else the round's bare view."""
         base = self.versus.rate if self.versus else bare.rate
         return self.rate / base if base else 0.0
 
     def budget_cell(self) -> str:
-        return f">={self.budget:.2f}{'*' if self.versus else ' '}"
+        return f">={self.budget:.2f}{'*' if self.versus_static else ' '}"
 
     def cells(self, bare: "Row") -> str:
-        w, ratio = self.wrk, self.rate / bare.rate if bare.rate else 0.0
+        w = self.wrk
+        base = self.versus if self.versus and not self.versus_static else bare
+        ratio = self.rate / base.rate if base.rate else 0.0
         budget, verdict = "", ""
         if self.budget:
             budget = self.budget_cell()
             verdict = "PASS" if self.against(bare) >= self.budget else "BELOW"
-        per_cpu = self.per_server_cpu / bare.per_server_cpu if bare.per_server_cpu else 0.0
+        per_cpu = self.per_server_cpu / base.per_server_cpu if base.per_server_cpu else 0.0
         cores = "?"
         if c := self.cpu:
             cores = f"{c.cores(c.server):.2f}/{c.cores(c.client):.2f}/{c.cores(c.other):.2f}"
         return (
             f"{self.label:{WIDTH}} {self.rate:7.1f} {w['p50']:7.1f} {w['p90']:7.1f} "
-            f"{w['p99']:7.1f}  {'' if self is bare else f'{ratio:.2f}':>5} {budget:>7} "
-            f"{verdict:7} {self.per_server_cpu:9.0f} {'' if self is bare else f'{per_cpu:.2f}':>5}"
+            f"{w['p99']:7.1f}  {'' if self is base else f'{ratio:.2f}':>5} {budget:>7} "
+            f"{verdict:7} {self.per_server_cpu:9.0f} {'' if self is base else f'{per_cpu:.2f}':>5}"
             f"  {w['bad']:4d} {w['errors']:4d}  {cores:>17}"
         )
 
@@ -72,9 +77,10 @@ open test, built from that test's question page, with no GET in between. Rates r
 first request to the last response. bad: not the expected status (answers without htmx:
 303, everything else: 200); errs: no response. req/CPU-s: requests per CPU-second of
 gunicorn, and its ratio to the bare view's: the same comparison with other processes'
-load factored out. CPU: cores used by gunicorn / wrk / other processes. A budget marked *
-is a ratio to the static file's rate (WhiteNoise through the same gunicorn), not the bare
-view's."""
+load factored out. CPU: cores used by gunicorn / wrk / other processes. A load with a
+budget is measured right after a bare view of its own ("for the next row"), and its ratios
+are to that one; a budget marked * is a ratio to the static file's rate (WhiteNoise
+through the same gunicorn)."""
 
 
 def problems(rows: list[Row], log: str) -> list[str]:
@@ -110,8 +116,9 @@ def notes(rows: list[Row], idle: Usage | None) -> list[str]:
 
 
 def verdicts(rounds: list[list[Row]]) -> str:
-    """Each budgeted ratio in every round (against that round's bare view or static file)
-    and the median, which the verdict compares with the budget."""
+    """Each budgeted ratio in every round (against the bare view measured just before it,
+    or the round's static file) and the median, which the verdict compares with the
+    budget."""
     head = "".join(f"{f'round {n}':>9}" for n in range(1, len(rounds) + 1))
     lines = [f"{'':{WIDTH}}{head}  {'median':>7} {'budget':>7} verdict"]
     for at, row in enumerate(rounds[0]):

@@ -42,6 +42,7 @@ THREADS = 2
 BARE, NEW_VISITOR, LEARNER = None, 0.5, 0.25  # budgets: throughput as a ratio to /ping/
 # (a new visitor's lesson page: to a static file served by WhiteNoise through gunicorn)
 STATIC_LABEL = "GET static file (WhiteNoise)"
+BARE_LABEL, NEXT_BARE_LABEL = "GET /ping/ (bare view)", "GET /ping/, for the next row"
 # As deploy/ runs the site: two app servers of two sync workers each on a two-core machine.
 # A sync worker waits while the database commits an answer; with one worker per core, the
 # answer loads left a third of the CPU idle.
@@ -64,6 +65,8 @@ class Load:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per page (5)")
+    parser.add_argument("--bare-duration", type=int, default=3,
+                        help="seconds of the bare view before each budgeted load (3)")  # fmt: skip
     parser.add_argument(
         "--answer-duration", type=int, default=3, help="seconds per answer POST load (3)"
     )
@@ -78,8 +81,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="times the whole sequence "
                         "runs; verdicts go by the median round (3, at most 4)")  # fmt: skip
     args = parser.parse_args(argv)
-    limits = {"duration": 600, "answer_duration": 600, "guests": 5000, "history": 100,
-              "workers": 16, "rounds": report.MAX_ROUNDS}  # fmt: skip
+    limits = {"duration": 600, "bare_duration": 600, "answer_duration": 600, "guests": 5000,
+              "history": 100, "workers": 16, "rounds": report.MAX_ROUNDS}  # fmt: skip
     for name, high in {**limits, "connections": 256}.items():
         low = 1 if name == "rounds" else 2
         if not low <= getattr(args, name) <= high:
@@ -147,7 +150,7 @@ def measure_round(site: stack.Site, args: argparse.Namespace, page: str, static:
         return [("GET", path, guest.cookie, "") for guest in veterans]
 
     pages = [
-        Load("GET /ping/ (bare view)", anyone("/ping/"), BARE),
+        Load(BARE_LABEL, anyone("/ping/"), BARE),
         Load(STATIC_LABEL, anyone(static), None),
         Load("GET / (catalogue)", anyone("/"), None),
         Load("GET lesson page, new visitor", anyone(page), NEW_VISITOR, versus=STATIC_LABEL),
@@ -156,16 +159,28 @@ def measure_round(site: stack.Site, args: argparse.Namespace, page: str, static:
         Load("GET /tests/<id>/ (question page)",
              [("GET", test, g.cookie, "") for g in veterans for test in g.tests], LEARNER),
     ]  # fmt: skip
-    rows = [run_wrk(site, load, args.duration, args.connections) for load in pages]
-    by_label = {row.label: row for row in rows}
-    for load, row in zip(pages, rows, strict=True):
-        row.versus = by_label.get(load.versus)
+    rows: list[report.Row] = []
+
+    def run(load: Load, seconds: int) -> None:
+        """The load; when its budget is a ratio to the bare view, right after a bare view
+        of its own, which the ratio is to: a machine's speed drifts within a round too."""
+        versus = next((row for row in rows if row.label == load.versus), None)
+        if load.budget and not load.versus and rows:
+            versus = run_wrk(site, Load(NEXT_BARE_LABEL, anyone("/ping/"), None),
+                             args.bare_duration, args.connections)  # fmt: skip
+            rows.append(versus)
+        row = run_wrk(site, load, seconds, args.connections)
+        row.versus, row.versus_static = versus, load.versus == STATIC_LABEL
+        rows.append(row)
+
+    for load in pages:
+        run(load, args.duration)
     htmx = ("HX-Request: true",)
     for label, expect, headers in (("POST answer, no htmx (303)", 303, ()),
                                    ("POST answer, htmx (200)", 200, htmx)):  # fmt: skip
         answers = guests.answer_requests(learners)  # each open test's current question
-        load = Load(label, answers, LEARNER, expect, once=True, headers=headers)
-        rows.append(run_wrk(site, load, args.answer_duration, args.connections))
+        run(Load(label, answers, LEARNER, expect, once=True, headers=headers),
+            args.answer_duration)  # fmt: skip
     return rows
 
 
