@@ -2,18 +2,18 @@
 
 `make bench` runs `.venv/bin/python bench/run.py`. It prepares an isolated site (bench/
 stack.py: a temporary SQLite database, or BENCH_DATABASE_URL and BENCH_REDIS_URL, migrated
-and imported), starts gunicorn (2 sync workers per core, as deployed; DEBUG off) on a free
-loopback port, prepares guests over HTTP (bench/guests.py, untimed), then loads with wrk
-and bench/replay.lua, one load after the other: the bare view /ping/, the catalogue, the
-lesson page for a new visitor, the lesson page and /me/ for guests with history, the
-question page, and answer POSTs alone, without htmx (303) and with `HX-Request: true`
-(200). It prints requests/s, p50/p90/p99 latency, the ratios to /ping/ next to their
-budgets, and the CPU used by gunicorn, wrk and other processes. Only ratios from the same
-run mean anything.
+and imported), starts gunicorn (2 sync workers, DEBUG off) on a free loopback port, prepares
+guests over HTTP (bench/guests.py, untimed), then loads with wrk and bench/replay.lua, one
+load after the other: the bare view /ping/, the catalogue, the lesson page for a new
+visitor, the lesson page and /me/ for guests with history, the question page, and answer
+POSTs alone, without htmx (303) and with `HX-Request: true` (200). It prints requests/s,
+p50/p90/p99 latency, the ratios to /ping/ next to their budgets, and the CPU used by
+gunicorn, wrk and other processes. Only ratios from the same run mean anything.
 
 The whole sequence runs several times (--rounds): on a shared machine the bare view's own
-rate drifts by a third from one minute to the next, so each round's ratios are taken
-against that round's bare view, and the verdicts go by the median round.
+rate drifts by a third from one minute to the next, so each load with a budget is measured
+right after a bare view of its own, its ratio is to that one, and the verdicts go by the
+median round.
 
 Exit status: 1 if a request got an unexpected status or no response or the server logged
 an error, 2 if the site could not be prepared; a ratio below its budget is only reported.
@@ -21,7 +21,6 @@ an error, 2 if the site could not be prepared; a ratio below its budget is only 
 
 import argparse
 import json
-import os
 import re
 import shutil
 import signal
@@ -43,10 +42,6 @@ BARE, NEW_VISITOR, LEARNER = None, 0.5, 0.25  # budgets: throughput as a ratio t
 # (a new visitor's lesson page: to a static file served by WhiteNoise through gunicorn)
 STATIC_LABEL = "GET static file (WhiteNoise)"
 BARE_LABEL, NEXT_BARE_LABEL = "GET /ping/ (bare view)", "GET /ping/, for the next row"
-# As deploy/ runs the site: two app servers of two sync workers each on a two-core machine.
-# A sync worker waits while the database commits an answer; with one worker per core, the
-# answer loads left a third of the CPU idle.
-WORKERS = min(16, 2 * (os.cpu_count() or 1))
 
 
 @dataclass
@@ -76,8 +71,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
-    parser.add_argument("--workers", type=int, default=WORKERS,
-                        help=f"gunicorn sync workers ({WORKERS}: 2 per core)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     parser.add_argument("--rounds", type=int, default=3, help="times the whole sequence "
                         "runs; verdicts go by the median round (3, at most 4)")  # fmt: skip
     args = parser.parse_args(argv)
