@@ -19,26 +19,42 @@ from accounts.forms import LearnerForm
 from .diagram_quiz import Answer
 from .grading import MAX_TYPED_ANSWER
 from .matching import MIN_PAIRS, letter, plain_text
+from .question_cache import Draw
 
 TOKEN_SALT = "quizzes.answer"  # noqa: S105 - a signing namespace, not a secret
 # Zero-width and bidirectional control characters: invisible, and never in real output.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-def answer_token(attempt_id: int, position: int) -> str:
-    """The per-question sequence token carried by each test answer form."""
-    return signing.dumps([attempt_id, position], salt=TOKEN_SALT)
+def answer_token(draw: Draw, position: int) -> str:
+    """The token each test answer form carries, signed: the position it was drawn for, and
+    the attempt's draw (whose it is, which question sits where), so grading the answer needs
+    no lookup of the draw. A draw never changes once made (quizzes.question_cache)."""
+    fields = [draw.attempt_id, position, draw.learner_id, draw.lesson_id, draw.seed, draw.slots]
+    return signing.dumps(fields, salt=TOKEN_SALT)
 
 
-def position_from_token(token: str, attempt_id: int) -> int | None:
-    """The position a token was issued for, or None if it was forged or is for another test."""
+@dataclass(frozen=True)
+class Signed:
+    """What a token vouches for: the draw of its attempt, and a position in it."""
+
+    draw: Draw
+    position: int
+
+
+def signed_position(token: str, attempt_id: int) -> Signed | None:
+    """The draw and position a token was issued for, or None if it was forged, is for
+    another test or names a position outside it."""
     try:
-        token_attempt, position = signing.loads(token, salt=TOKEN_SALT)
+        token_attempt, position, learner_id, lesson_id, seed, slots = signing.loads(
+            token, salt=TOKEN_SALT
+        )
+        draw = Draw(token_attempt, learner_id, lesson_id, seed, tuple(map(tuple, slots)))
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if token_attempt != attempt_id or not isinstance(position, int):
         return None
-    return position
+    return Signed(draw, position) if 0 <= position < draw.question_count else None
 
 
 class TypedAnswerField(forms.CharField):
@@ -151,17 +167,13 @@ class AnswerForm(LearnerForm):
 
 
 class TestAnswerForm(AnswerForm):
-    """An answer in the graded test. It carries the signed token of the position it was
-    drawn for: a forged token, or one for another test or a position outside it, makes
-    the form `expired` (and it offers no answer field at all)."""
+    """An answer in the graded test, to the question at `position`, the one its signed
+    token names (`signed_position`); None (a forged token, or one for another test or a
+    position outside it) makes the form `expired`, and it offers no answer field at all."""
 
     __test__ = False  # not a pytest test class, whatever its name
 
-    def __init__(self, data, *, draw, question_at):
-        token = data.get("token", "") if data is not None else ""
-        position = position_from_token(token, draw.attempt_id)
-        if position is not None and not 0 <= position < draw.question_count:
-            position = None
+    def __init__(self, data, *, position: int | None, question_at):
         self.position = position
         question, options = question_at(position) if position is not None else (None, [])
         super().__init__(data, question=question, options=options)

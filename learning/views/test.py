@@ -23,7 +23,7 @@ from courses.selectors import lesson_for_learner
 from progress.strength import LABELS, RULE
 from quizzes import question_cache, selectors, services
 from quizzes.drawing import shuffled_options
-from quizzes.forms import TestAnswerForm, answer_token
+from quizzes.forms import TestAnswerForm, answer_token, signed_position
 from quizzes.models import AttemptQuestion, TestAttempt
 from quizzes.question_cache import Draw
 from quizzes.review import AnswerReview, review_of_slot
@@ -53,7 +53,8 @@ def _page(request: HttpRequest, lesson, card: bytes, status: int = 200) -> HttpR
                            key=(lesson.pk,), status=status)  # fmt: skip
 
 
-def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") -> dict:
+def _question_context(attempt: TestAttempt, draw: Draw, slot, form=None, message: str = ""
+                      ) -> dict:  # fmt: skip
     """The question card's context; `form`: the answer sent, when it had errors."""
     errors = form is not None and form.errors
     return {
@@ -64,7 +65,7 @@ def _question_context(attempt: TestAttempt, slot, form=None, message: str = "") 
         "choices": None
         if errors or slot.question.is_typed
         else question_cache.choices_html(slot.question, slot.options),
-        "token": answer_token(attempt.pk, slot.position),
+        "token": answer_token(draw, slot.position),
         "message": message,
         "state": "question",
     }
@@ -112,17 +113,24 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
         messages.info(request, "That test was abandoned. Start a new one when you are ready.")
         return redirect(attempt.lesson)
     draw = question_cache.attempt_draw(attempt.pk, attempt.learner_id)
-    return _card(request, _question_context(attempt, _drawn_slot(attempt, draw, attempt.position)))
+    slot = _drawn_slot(attempt, draw, attempt.position)
+    return _card(request, _question_context(attempt, draw, slot))
 
 
 @never_cache
 @require_POST
 def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade one answer. Bad input: 400 and nothing written. Replays: 409 and a message."""
-    draw = question_cache.attempt_draw(attempt_id, current_learner_id(request))
+    learner_id = current_learner_id(request)
+    signed = signed_position(request.POST.get("token", ""), attempt_id)
+    if signed and learner_id is not None and signed.draw.learner_id == learner_id:
+        draw = signed.draw  # the token's own, signed: no lookup
+    else:  # a bad token, or the test moved to this learner's account since (a sign-in)
+        draw = question_cache.attempt_draw(attempt_id, learner_id)
     if draw is None:
         raise Http404("No such test.")
-    form = TestAnswerForm(request.POST, draw=draw, question_at=lambda p: _drawn(draw, p))
+    position = signed.position if signed else None
+    form = TestAnswerForm(request.POST, position=position, question_at=lambda p: _drawn(draw, p))
     if form.expired:
         attempt = selectors.attempt_for(draw.learner_id, attempt_id)
         if not attempt.is_open:
@@ -131,11 +139,12 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
             return _card(request, context, status=409)
         slot = _drawn_slot(attempt, draw, min(attempt.position, draw.question_count - 1))
         message = "This form has expired or was changed. Here is your current question."
-        return _card(request, _question_context(attempt, slot, message=message), status=400)
+        return _card(request, _question_context(attempt, draw, slot, message=message), status=400)
     position = form.position
     if not form.is_valid():
         attempt = selectors.attempt_for(draw.learner_id, attempt_id)
-        context = _question_context(attempt, _drawn_slot(attempt, draw, position), form=form)
+        slot = _drawn_slot(attempt, draw, position)
+        context = _question_context(attempt, draw, slot, form=form)
         return _card(request, context, status=400)
     outcome = services.submit_answer(
         draw=draw, position=position, question=form.question, options=form.options,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import Learner
 from progress.models import LessonProgress, ReviewCard
 from quizzes.models import TestAttempt
-from tests.quizzes.helpers import answer, finish, start
+from tests.quizzes.helpers import answer, answer_data, current_token, finish, start
 
 PASSWORD = "a-long-pass-phrase-42"
 
@@ -254,3 +254,18 @@ def test_merge_keeps_the_guests_test_when_the_account_only_did_flashcards_since(
     assert progress.strength == "developing"
     earliest = ReviewCard.objects.filter(learner=user.learner).order_by("due").first()
     assert progress.review_due_at == earliest.due
+
+
+def test_a_form_drawn_before_signing_in_is_graded_as_the_accounts(client, course, user):
+    """The form's signed token names the guest's draw; once the test has moved to the
+    account, the answer is graded against the account's draw, once."""
+    lesson = course["fixture-readiness"]
+    attempt = start(client, lesson)
+    slot = attempt.slots.select_related("question").get(position=0)
+    data = {"token": current_token(client, attempt), **answer_data(slot)}
+    sign_in(client)
+    response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
+    assert response.status_code == 303
+    attempt.refresh_from_db()
+    assert attempt.position == 1 and attempt.learner == user.learner
+    assert client.post(reverse("learning:answer", args=[attempt.pk]), data).status_code == 409

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from courses.models import Question
 from learning.page_cache import hole_html
-from quizzes.forms import position_from_token
+from quizzes.forms import signed_position
 from quizzes.models import Response, TestAttempt
 from tests.factories import make_bank, make_lesson
 from tests.pages import page_text
@@ -280,7 +280,7 @@ def test_question_pages_share_the_page_around_each_learners_own_card(course, mon
         # This card's form: its token names this attempt and position (a token carries the
         # second it was signed in, so one made here may differ from the page's).
         token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-        assert position_from_token(token, attempt.pk) == number - 1
+        assert signed_position(token, attempt.pk).position == number - 1
 
 
 def test_an_htmx_card_carries_a_working_token_in_its_form(lesson):

@@ -116,10 +116,12 @@ def test_a_stale_wrong_answer_after_a_right_one_cannot_change_the_grade(client, 
 
 def test_an_answer_to_a_later_question_is_refused(client, lesson):
     from quizzes.forms import answer_token
+    from quizzes.question_cache import attempt_draw
 
     attempt = start(client, lesson)
     slot = attempt.slots.select_related("question").get(position=3)
-    data = {"token": answer_token(attempt.pk, 3), **answer_data(slot)}
+    draw = attempt_draw(attempt.pk, attempt.learner_id)
+    data = {"token": answer_token(draw, 3), **answer_data(slot)}
     response = client.post(reverse("learning:answer", args=[attempt.pk]), data)
     assert response.status_code == 409
     assert "isn’t open yet; answer question 1 first" in response.content.decode()
@@ -145,11 +147,13 @@ def test_nothing_changes_after_the_attempt_is_finished(client, lesson):
 
 def test_a_token_from_another_attempt_is_refused(client, lesson, course):
     from quizzes.forms import answer_token
+    from quizzes.question_cache import attempt_draw
 
     mine = start(client, lesson)
     other = start(client, course["fixture-monitoring"])
     slot = mine.slots.select_related("question").get(position=0)
-    data = {"token": answer_token(other.pk, 0), **answer_data(slot)}
+    draw = attempt_draw(other.pk, other.learner_id)
+    data = {"token": answer_token(draw, 0), **answer_data(slot)}
     response = client.post(reverse("learning:answer", args=[mine.pk]), data)
     assert response.status_code == 400
     assert "expired or was changed" in response.content.decode()
@@ -309,3 +313,37 @@ def test_a_bad_token_on_a_finished_test_says_it_is_finished(client, lesson):
     assert response.status_code == 409
     assert "already finished" in response.content.decode()
     assert 'name="token"' not in response.content.decode()
+
+
+def test_an_answer_is_graded_from_its_tokens_draw_without_looking_it_up(client, lesson):
+    """The draw travels signed in the form: with every cached copy of it gone, the answer
+    reads nothing from the database, it only writes the grading."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes import question_cache
+
+    attempt = start(client, lesson)
+    slot = attempt.slots.select_related("question").get(position=0)
+    data = {"token": current_token(client, attempt), **answer_data(slot)}
+    question_cache.forget_draws([attempt.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("learning:answer", args=[attempt.pk]), data,
+                               HTTP_HX_REQUEST="true")  # fmt: skip
+    assert response.status_code == 200 and "Question 1 of 10" in response.content.decode()
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert "SELECT" not in statements and len(statements) in (1, 2)  # WITH, or UPDATE + INSERT
+
+
+def test_another_learners_token_answers_nothing(client, lesson):
+    """A token (and so a draw) copied from someone else's page names them, not the sender:
+    the sender's own lookup finds no such test of theirs."""
+    from django.test import Client
+
+    attempt = start(client, lesson)
+    slot = attempt.slots.select_related("question").get(position=0)
+    data = {"token": current_token(client, attempt), **answer_data(slot)}
+    stranger = Client()
+    start(stranger, lesson)  # a learner with a test of their own
+    assert stranger.post(reverse("learning:answer", args=[attempt.pk]), data).status_code == 404
+    assert not Response.objects.filter(slot__attempt=attempt).exists()
