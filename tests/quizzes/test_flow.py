@@ -464,3 +464,18 @@ def test_a_skeleton_without_a_place_for_each_value_is_refused(db):
     context = {"review": SimpleNamespace(is_correct=True, number=placeholder("number"))}
     with pytest.raises(ImproperlyConfigured, match="number"):  # _verdict.html prints no number
         hole_html_once("quizzes/_verdict.html", context, key=("verdict",), fills={"number": "3"})
+
+
+def test_a_typed_answer_is_escaped_where_the_card_is_filled(client, db):
+    lesson = make_lesson()
+    make_bank(lesson, easy=0, medium=10, hard=0)
+    Question.objects.filter(lesson=lesson).update(kind="code_output", expected_output="42")
+    attempt = start(client, lesson)
+    typed = '<script>alert("x")</script> & co'
+    response = client.post(reverse("learning:answer", args=[attempt.pk]),
+                           {"token": current_token(client, attempt), "answer": typed},
+                           HTTP_HX_REQUEST="true")  # fmt: skip
+    html = response.content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+    assert "<script>alert" not in html
+    assert html == _feedback_card_rendered_directly(attempt.pk, 1)
