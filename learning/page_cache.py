@@ -17,6 +17,7 @@ Both live in the content cache (see content_cache), so a content change retires 
 """
 
 import re
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
@@ -153,17 +154,18 @@ def placeholder(name: str) -> SafeString:
     return mark_safe(f"\x00{name}\x00")  # noqa: S308 - a constant of ours
 
 
-def hole_html_once(template_name: str, context: dict, *, key: tuple, fills: dict[str, str]
-                   ) -> bytes:  # fmt: skip
+def hole_html_once(template_name: str, context: Callable[[], dict], *, key: tuple,
+                   fills: dict[str, str]) -> bytes:  # fmt: skip
     """`hole_html`, rendered once per process and content version for `key`, then filled:
-    `context` holds a `placeholder(name)` wherever this request's `fills[name]` (HTML,
-    escaped by the caller) goes, and `key` must name everything else it depends on.
+    `context()` (called only when the skeleton is rendered) holds a `placeholder(name)`
+    wherever this request's `fills[name]` (HTML, escaped by the caller) goes, and `key`
+    must name everything else it depends on.
 
     For a card that is the same for many requests but for a few values: rendering a
     template costs some 30,000 instructions per variable, filling one a few hundred."""
 
     def skeleton() -> Pieces:
-        pieces = _pieces(hole_html(template_name, context).decode())
+        pieces = _pieces(hole_html(template_name, context()).decode())
         found = {piece for piece in pieces if piece.__class__ is str} - {CSRF_PLACEHOLDER}
         if found != {f"\x00{name}\x00" for name in fills}:  # a value dropped or left out
             raise ImproperlyConfigured(f"{template_name}: placeholders {found!r}, fills {fills}")

@@ -123,7 +123,7 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade one answer. Bad input: 400 and nothing written. Replays: 409 and a message."""
     learner_id = current_learner_id(request)
     signed = signed_position(request.POST.get("token", ""), attempt_id)
-    if signed and learner_id is not None and signed.draw.learner_id == learner_id:
+    if signed and signed.draw.learner_id == learner_id:
         draw = signed.draw  # the token's own, signed: no lookup
     else:  # a bad token, or the test moved to this learner's account since (a sign-in)
         draw = question_cache.attempt_draw(attempt_id, learner_id)
@@ -190,13 +190,16 @@ def _feedback_card(attempt: TestAttempt, slot) -> bytes:
             fills["typed"], holes["typed"] = conditional_escape(review.typed), placeholder("typed")
     else:
         fills["lines"] = review.option_lines
-    context = {
-        "attempt": attempt,
-        "lesson": attempt.lesson,
-        "review": _ReviewWithPlaceholders(**(vars(review) | holes)),
-        "next_url": placeholder("next_url"),
-        "state": "feedback",
-    }
+
+    def context() -> dict:  # only when this key's card is not kept yet
+        return {
+            "attempt": attempt,
+            "lesson": attempt.lesson,
+            "review": _ReviewWithPlaceholders(**(vars(review) | holes)),
+            "next_url": placeholder("next_url"),
+            "state": "feedback",
+        }
+
     key = ("feedback", attempt.lesson.pk, attempt.question_count, attempt.is_open,
            review.question.pk, review.is_correct, bool(review.typed),
            *(confusion.pk for confusion in review.confusions))  # fmt: skip

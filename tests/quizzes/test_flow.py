@@ -463,7 +463,9 @@ def test_a_skeleton_without_a_place_for_each_value_is_refused(db):
 
     context = {"review": SimpleNamespace(is_correct=True, number=placeholder("number"))}
     with pytest.raises(ImproperlyConfigured, match="number"):  # _verdict.html prints no number
-        hole_html_once("quizzes/_verdict.html", context, key=("verdict",), fills={"number": "3"})
+        hole_html_once(
+            "quizzes/_verdict.html", lambda: context, key=("verdict",), fills={"number": "3"}
+        )
 
 
 def test_a_typed_answer_is_escaped_where_the_card_is_filled(client, db):
