@@ -6,8 +6,11 @@ from datetime import datetime
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, JSONObject, Now
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.timesince import timeuntil
 
 from accounts.models import Learner
 from core.json_rows import JSONRows
@@ -85,6 +88,32 @@ class Dashboard:
         points = [(point.score, point.total, point.label) for point in self.chart.points]
         key = content_cache.versioned_key("board-chart", repr(points))
         return content_cache.rendered_once(key, "progress/_board_chart.html", {"chart": self.chart})
+
+    def shown(self, now: datetime) -> dict[str, SafeString]:
+        """What the board prints where one learner's differs from another's, as HTML by
+        name; a name is left out where its part of the board is not shown (the template
+        tests for it). The board around these is the same for every learner with the same
+        names (learning.views.dashboard keeps it rendered with placeholders)."""
+        shown = {"lessons": self.rows_html}
+        if self.results:
+            shown["chart"] = self.chart_html
+        if self.resume:
+            shown |= {
+                "resume_title": escape(self.resume.lesson.title),
+                "resume_number": escape(self.resume.position + 1),
+                "resume_count": escape(self.resume.question_count),
+                "resume_url": escape(reverse("learning:attempt", args=[self.resume.pk])),
+            }
+        elif self.recent:
+            shown |= {"recent_title": escape(self.recent.title),
+                      "recent_url": escape(self.recent.url)}  # fmt: skip
+        if self.due_count:
+            shown |= {"due_count": escape(self.due_count),
+                      "due_noun": escape("card" if self.due_count == 1 else "cards")}  # fmt: skip
+        elif self.next_due:
+            shown |= {"next_title": escape(self.next_due.lesson.title),
+                      "next_in": escape(timeuntil(self.next_due.due, now))}  # fmt: skip
+        return shown
 
 
 CHART_RESULTS = 30

@@ -9,7 +9,7 @@ from accounts.learners import current_learner_id
 from progress.strength import RULE
 
 from ..dashboard import dashboard as dashboard_of
-from ..page_cache import hole_html, page_with_holes
+from ..page_cache import hole_html_once, page_with_holes, placeholder
 
 PAGE = "progress/dashboard.html"
 
@@ -19,12 +19,15 @@ PAGE = "progress/dashboard.html"
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every lesson's strength and latest score, scores over time, what is due, and where
     to continue. Models: Lesson, LessonProgress, TestAttempt, ReviewCard."""
-    context = {
-        "board": dashboard_of(current_learner_id(request)),
-        "rule": RULE,
-        "now": timezone.now(),
-        "user": request.user,
-    }
-    # All of the content is the learner's own: the page around it is kept rendered.
-    board = hole_html(f"{PAGE}#board", context)
+    shown = dashboard_of(current_learner_id(request)).shown(timezone.now())
+    signed_in = request.user.is_authenticated
+    # All of the content is the learner's own, but learners whose boards show the same
+    # parts see the same markup around their values: it is rendered once per process with
+    # a placeholder for each value (page_cache.hole_html_once), and the page around it
+    # once too (page_with_holes).
+    placeholders = {name: placeholder(name) for name in shown}
+    context = {"shown": placeholders, "user": request.user, "rule": RULE}
+    board = hole_html_once(
+        f"{PAGE}#board", lambda: context, key=("board", signed_in, *sorted(shown)), fills=shown
+    )
     return page_with_holes(request, PAGE, {}, holes={"board": board}, key=())

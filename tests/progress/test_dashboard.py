@@ -102,3 +102,63 @@ def test_learners_with_the_same_rows_share_one_rendering_of_the_table(db, course
     pages = [Client().get(reverse("learning:dashboard")).content.decode() for _ in range(3)]
     assert renders == ["progress/_board_lessons.html"]
     assert all(course["fixture-readiness"].title in page for page in pages)
+
+
+def _board_rendered_directly(client) -> str:
+    """The board as the template renders it for the client's learner, with no placeholder
+    and no kept skeleton."""
+    from django.contrib.auth import get_user
+    from django.utils import timezone
+
+    from accounts.learners import current_learner_id
+    from learning.dashboard import dashboard
+    from learning.page_cache import hole_html
+    from progress.strength import RULE
+
+    request = client.get(reverse("learning:dashboard")).wsgi_request
+    context = {"shown": dashboard(current_learner_id(request)).shown(timezone.now()),
+               "user": get_user(request), "rule": RULE}  # fmt: skip
+    return hole_html("progress/dashboard.html#board", context).decode()
+
+
+def test_boards_filled_from_a_shared_skeleton_are_the_boards_rendered_directly(
+    db, lesson, django_user_model, monkeypatch
+):
+    """Learners whose boards show the same parts share one rendered board; each gets it
+    filled with their own values, byte for byte the board the template renders for them
+    alone: a newcomer, a test to resume with cards due, a lesson to go back to with the
+    next card days away, and a signed-in learner."""
+    from datetime import timedelta
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from accounts.learners import current_learner_id
+    from learning import page_cache
+    from progress.models import ReviewCard
+
+    caches["local"].clear()
+    skeletons = []
+    real = page_cache.hole_html
+    monkeypatch.setattr(page_cache, "hole_html",
+                        lambda name, context: skeletons.append(name) or real(name, context))  # fmt: skip
+    newcomer, resuming, returning, member = Client(), Client(), Client(), Client()
+    finish(resuming, start(resuming, lesson), pattern="1111111100")
+    start(resuming, lesson)
+    finish(returning, start(returning, lesson), pattern="1111111110")
+    returning_id = current_learner_id(returning.get(reverse("learning:dashboard")).wsgi_request)
+    later = timezone.now() + timedelta(days=3)
+    assert ReviewCard.objects.filter(learner_id=returning_id).update(due=later) == 1
+    member.force_login(django_user_model.objects.create_user("board", password="x" * 12))
+    for client in (newcomer, resuming, returning, member):
+        page = client.get(reverse("learning:dashboard")).content.decode()
+        assert _board_rendered_directly(client) in page and "\x00" not in page
+    assert "Resume the test" in _board_rendered_directly(resuming)
+    assert "2</strong> cards due now" in _board_rendered_directly(resuming)
+    returned = _board_rendered_directly(returning)
+    assert "Open the lesson" in returned and "Next: “" in returned and "in 2\xa0days" in returned
+    assert "Create an account" not in _board_rendered_directly(member)
+    skeletons.clear()
+    again = Client()
+    again.get(reverse("learning:dashboard"))
+    assert "progress/dashboard.html#board" not in skeletons  # the newcomer's, kept
