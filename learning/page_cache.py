@@ -25,12 +25,12 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.learners import current_learner_id
+from core.csrf import masked_token
 from courses import content_cache
 
 from .preview import drafts_visible
@@ -85,7 +85,7 @@ def _join(request: HttpRequest, pieces: Pieces, holes: dict[str, bytes], status:
           ) -> HttpResponse:  # fmt: skip
     """The page for this request: its own token and nonce, and its holes' HTML (in which
     the token placeholder a hole's form holds becomes the token)."""
-    token = get_token(request).encode()
+    token = masked_token(request).encode()
     own = {CSRF_PLACEHOLDER: token, NONCE_PLACEHOLDER: str(get_nonce(request)).encode()}
     for placeholder, html in holes.items():
         own[placeholder] = html.replace(CSRF_PLACEHOLDER.encode(), token)
@@ -183,7 +183,7 @@ def fragment(request: HttpRequest, html: bytes, status: int = 200) -> HttpRespon
     (masked only if it has any)."""
     placeholder = CSRF_PLACEHOLDER.encode()
     if placeholder in html:
-        html = html.replace(placeholder, get_token(request).encode())
+        html = html.replace(placeholder, masked_token(request).encode())
     return HttpResponse(html, status=status)
 
 
