@@ -5,6 +5,7 @@ JavaScript off, the same URLs serve whole pages through POST, redirect, GET.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -68,7 +69,36 @@ def _question_context(attempt: TestAttempt, draw: Draw, slot, form=None, message
         "token": answer_token(draw, slot.position),
         "message": message,
         "state": "question",
+        "answer_url": reverse("learning:answer", args=[attempt.pk]),
+        "abandon_url": reverse("learning:abandon", args=[attempt.pk]),
+        "seen_feedback": attempt.position > 0,
     }
+
+
+def _question_card(attempt: TestAttempt, draw: Draw, slot) -> bytes:
+    """The question card as the learner first gets it (no answer sent back, no message).
+    Every learner at this question, in a test like theirs, sees the same card but for its
+    number, the order of its choices, their links and token: it is rendered once per
+    process with placeholders there (page_cache.hole_html_once), and filled."""
+    context = _question_context(attempt, draw, slot)
+    own = {"done": attempt.position, "number": slot.position + 1, "token": context["token"],
+           "answer_url": context["answer_url"], "abandon_url": context["abandon_url"]}  # fmt: skip
+    if context["choices"] is not None:
+        own["choices"] = context["choices"]
+    fills = {name: conditional_escape(value) for name, value in own.items()}
+
+    def skeleton_context() -> dict:  # only when this key's card is not kept yet
+        shown = {name: placeholder(name) for name in fills}
+        stand_in = SimpleNamespace(
+            position=shown["done"], question_count=attempt.question_count,
+            is_practice=attempt.is_practice, seen_count=attempt.seen_count,
+        )  # fmt: skip
+        slot_shown = SimpleNamespace(question=slot.question, number=shown["number"])
+        return context | shown | {"attempt": stand_in, "slot": slot_shown}
+
+    key = ("question", attempt.lesson.pk, slot.question.pk, attempt.question_count,
+           attempt.seen_count, context["seen_feedback"])  # fmt: skip
+    return hole_html_once(f"{PAGE}#card", skeleton_context, key=key, fills=fills)
 
 
 @require_POST
@@ -114,7 +144,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(attempt.lesson)
     draw = question_cache.attempt_draw(attempt.pk, attempt.learner_id)
     slot = _drawn_slot(attempt, draw, attempt.position)
-    return _card(request, _question_context(attempt, draw, slot))
+    return _page(request, attempt.lesson, _question_card(attempt, draw, slot))
 
 
 @never_cache

@@ -9,7 +9,7 @@ from django.urls import reverse
 from courses.models import Question
 from learning.page_cache import hole_html
 from quizzes.forms import signed_position
-from quizzes.models import Response, TestAttempt
+from quizzes.models import AttemptQuestion, Response, TestAttempt
 from tests.factories import make_bank, make_lesson
 from tests.pages import page_text
 
@@ -450,6 +450,60 @@ def test_feedback_cards_filled_from_a_shared_skeleton_are_the_cards_rendered_dir
     alike = {(question_id, is_correct, position == 9) for question_id, is_correct, position
              in Response.objects.values_list("slot__question", "is_correct", "slot__position")}  # fmt: skip
     assert renders.count("feedback") == len(alike) < cards
+
+
+def _question_card_rendered_directly(attempt_id: int) -> str:
+    """The current question's card as the template renders it from the attempt's rows,
+    its choices included, with no placeholder and no kept skeleton."""
+    from quizzes import question_cache, selectors
+    from quizzes.forms import answer_token
+
+    attempt = TestAttempt.objects.select_related("lesson").get(pk=attempt_id)
+    draw = question_cache.attempt_draw(attempt.pk, attempt.learner_id)
+    context = {"attempt": attempt, "lesson": attempt.lesson, "state": "question",
+               "slot": selectors.slot_at(attempt, attempt.position), "form": None,
+               "choices": None, "message": "", "seen_feedback": attempt.position > 0,
+               "token": answer_token(draw, attempt.position),
+               "answer_url": reverse("learning:answer", args=[attempt.pk]),
+               "abandon_url": reverse("learning:abandon", args=[attempt.pk])}  # fmt: skip
+    return hole_html("quizzes/attempt.html#card", context).decode()
+
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def test_question_cards_filled_from_a_shared_skeleton_are_the_cards_rendered_directly(
+    db, monkeypatch
+):
+    """Learners at the same question share one rendered card; each gets it filled with
+    their own number, choices in their order, links and token, byte for byte the card the
+    template renders for their attempt alone (but for the CSRF token, masked anew)."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    from learning import page_cache
+
+    lesson = make_lesson()
+    make_bank(lesson)  # every kind of question, typed answers included
+    caches["local"].clear()
+    renders = []
+    real = page_cache.hole_html
+    monkeypatch.setattr(page_cache, "hole_html",
+                        lambda *a, **k: renders.append(a[1]["state"]) or real(*a, **k))  # fmt: skip
+    shown = []
+    for _ in range(3):
+        client = Client()
+        attempt = start(client, lesson)
+        for position in range(attempt.question_count):
+            url = reverse("learning:attempt", args=[attempt.pk])
+            sent = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+            direct = _question_card_rendered_directly(attempt.pk)
+            assert CSRF_FIELD.sub("", sent) == CSRF_FIELD.sub("", direct)
+            assert "\x00" not in sent and f"Question {position + 1} of 10" in sent
+            shown.append((AttemptQuestion.objects.get(attempt=attempt, position=position)
+                          .question_id, position > 0))  # fmt: skip
+            answer(client, attempt, right=position % 2 == 0)
+    assert renders.count("question") == len(set(shown)) < len(shown)
 
 
 def test_a_skeleton_without_a_place_for_each_value_is_refused(db):
