@@ -156,13 +156,17 @@ def placeholder(name: str) -> SafeString:
 
 def hole_html_once(template_name: str, context: Callable[[], dict], *, key: tuple,
                    fills: dict[str, str]) -> bytes:  # fmt: skip
-    """`hole_html`, rendered once per process and content version for `key`, then filled:
-    `context()` (called only when the skeleton is rendered) holds a `placeholder(name)`
-    wherever this request's `fills[name]` (HTML, escaped by the caller) goes, and `key`
-    must name everything else it depends on.
+    """`hole_html`, rendered once per content version for `key`, then filled: `context()`
+    (called only when the skeleton is rendered) holds a `placeholder(name)` wherever this
+    request's `fills[name]` (HTML, escaped by the caller) goes, and `key` must name
+    everything else it depends on.
 
     For a card that is the same for many requests but for a few values: rendering a
-    template costs some 30,000 instructions per variable, filling one a few hundred."""
+    template costs some 30,000 instructions per variable, filling one a few hundred. The
+    skeleton is kept in the shared cache as well as in the process: a question's cards
+    come in several verdicts and confusions, and every worker of every server rendering
+    each one for itself was much of a new worker's cost (in `make bench`, the htmx answer's
+    requests per CPU-second went from 0.21-0.27 of the bare view's to 0.29-0.32)."""
 
     def skeleton() -> Pieces:
         pieces = _pieces(hole_html(template_name, context()).decode())
@@ -172,7 +176,7 @@ def hole_html_once(template_name: str, context: Callable[[], dict], *, key: tupl
         return pieces
 
     cache_key = content_cache.versioned_key("hole", template_name, *key)
-    pieces = content_cache.get_or_compute(cache_key, skeleton, PAGE_SECONDS, shared=False)
+    pieces = content_cache.get_or_compute(cache_key, skeleton, PAGE_SECONDS)
     own = {f"\x00{name}\x00": html.encode() for name, html in fills.items()}
     own[CSRF_PLACEHOLDER] = CSRF_PLACEHOLDER.encode()  # filled by `fragment` or the page
     return b"".join(own[piece] if piece.__class__ is str else piece for piece in pieces)

@@ -510,6 +510,13 @@ def test_question_cards_filled_from_a_shared_skeleton_are_the_cards_rendered_dir
                           .question_id, position > 0))  # fmt: skip
             answer(client, attempt, right=position % 2 == 0)
     assert renders.count("question") == len(set(shown)) < len(shown)
+    newcomer = Client()
+    url = reverse("learning:attempt", args=[start(newcomer, lesson).pk])
+    first = newcomer.get(url).content.decode()
+    rendered = len(renders)
+    caches["local"].clear()  # as a new worker finds it: the shared cache holds the card
+    assert newcomer.get(url).content.decode().count("Submit answer") == 1
+    assert len(renders) == rendered and "Question 1 of 10" in first
 
 
 def test_a_skeleton_without_a_place_for_each_value_is_refused(db):
