@@ -22,9 +22,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shown = dashboard_of(current_learner_id(request)).shown(timezone.now())
     signed_in = request.user.is_authenticated
     # All of the content is the learner's own, but learners whose boards show the same
-    # parts see the same markup around their values: it is rendered once per process with
-    # a placeholder for each value (page_cache.hole_html_once), and the page around it
-    # once too (page_with_holes).
+    # parts see the same markup around their values: it is rendered once (per content
+    # version) with a placeholder for each value (page_cache.hole_html_once), and the page
+    # around it once per process (page_with_holes).
     placeholders = {name: placeholder(name) for name in shown}
     context = {"shown": placeholders, "user": request.user, "rule": RULE}
     board = hole_html_once(

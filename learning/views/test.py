@@ -78,8 +78,8 @@ def _question_context(attempt: TestAttempt, draw: Draw, slot, form=None, message
 def _question_card(attempt: TestAttempt, draw: Draw, slot) -> bytes:
     """The question card as the learner first gets it (no answer sent back, no message).
     Every learner at this question, in a test like theirs, sees the same card but for its
-    number, the order of its choices, their links and token: it is rendered once per
-    process with placeholders there (page_cache.hole_html_once), and filled."""
+    number, the order of its choices, their links and token: it is rendered once (per
+    content version) with placeholders there (page_cache.hole_html_once), and filled."""
     context = _question_context(attempt, draw, slot)
     own = {"done": attempt.position, "number": slot.position + 1, "token": context["token"],
            "answer_url": context["answer_url"], "abandon_url": context["abandon_url"]}  # fmt: skip
@@ -209,8 +209,8 @@ class _ReviewWithPlaceholders(AnswerReview):
 def _feedback_card(attempt: TestAttempt, slot) -> bytes:
     """The graded question's card. Every learner who gets this question right (or wrong,
     by the same confusions) in a test of this length sees the same card but for its
-    number, their answer and a link; so it is rendered once per process with placeholders
-    there (page_cache.hole_html_once), and filled."""
+    number, their answer and a link; so it is rendered once (per content version) with
+    placeholders there (page_cache.hole_html_once), and filled."""
     review = review_of_slot(slot)
     url = "learning:attempt" if attempt.is_open else "learning:result"
     fills = {"number": str(review.number), "next_url": reverse(url, args=[attempt.pk])}
