@@ -199,18 +199,32 @@ def answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
 class _ReviewWithPlaceholders(AnswerReview):
     """A review that prints placeholders where one learner's differs from the next's with
     the same verdict: the question's number, the typed answer, the options in their order
-    marked as chosen."""
+    marked as chosen, and the confusions their wrong choices reflect (as many as theirs)."""
+
+    confusion_count: int = 0
 
     @property
     def option_lines(self) -> SafeString:
         return placeholder("lines")
 
+    @property
+    def confusions(self) -> list:
+        return [SimpleNamespace(key=placeholder(f"confusion_{_letter(i)}_key"),
+                                heading=placeholder(f"confusion_{_letter(i)}_heading"))
+                for i in range(self.confusion_count)]  # fmt: skip
+
+
+def _letter(index: int) -> str:
+    """A placeholder's name has letters only: the index-th letter (a question has a few
+    options)."""
+    return "abcdefghijklmnopqrstuvwxyz"[index]
+
 
 def _feedback_card(attempt: TestAttempt, slot) -> bytes:
     """The graded question's card. Every learner who gets this question right (or wrong,
-    by the same confusions) in a test of this length sees the same card but for its
-    number, their answer and a link; so it is rendered once (per content version) with
-    placeholders there (page_cache.hole_html_once), and filled."""
+    reflecting as many confusions) in a test of this length sees the same card but for
+    its number, their answer, the confusions and a link; so it is rendered once (per
+    content version) with placeholders there (page_cache.hole_html_once), and filled."""
     review = review_of_slot(slot)
     url = "learning:attempt" if attempt.is_open else "learning:result"
     fills = {"number": str(review.number), "next_url": reverse(url, args=[attempt.pk])}
@@ -220,6 +234,11 @@ def _feedback_card(attempt: TestAttempt, slot) -> bytes:
             fills["typed"], holes["typed"] = conditional_escape(review.typed), placeholder("typed")
     else:
         fills["lines"] = review.option_lines
+    confusions = review.confusions
+    for i, confusion in enumerate(confusions):
+        fills[f"confusion_{_letter(i)}_key"] = conditional_escape(confusion.key)
+        fills[f"confusion_{_letter(i)}_heading"] = conditional_escape(confusion.heading)
+    holes["confusion_count"] = len(confusions)
 
     def context() -> dict:  # only when this key's card is not kept yet
         return {
@@ -231,8 +250,7 @@ def _feedback_card(attempt: TestAttempt, slot) -> bytes:
         }
 
     key = ("feedback", attempt.lesson.pk, attempt.question_count, attempt.is_open,
-           review.question.pk, review.is_correct, bool(review.typed),
-           *(confusion.pk for confusion in review.confusions))  # fmt: skip
+           review.question.pk, review.is_correct, bool(review.typed), len(confusions))  # fmt: skip
     return hole_html_once(f"{PAGE}#card", context, key=key, fills=fills)
 
 
