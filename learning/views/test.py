@@ -215,9 +215,8 @@ class _ReviewWithPlaceholders(AnswerReview):
 
 
 def _letter(index: int) -> str:
-    """A placeholder's name has letters only: the index-th letter (a question has a few
-    options)."""
-    return "abcdefghijklmnopqrstuvwxyz"[index]
+    """A placeholder's name has letters and _ only: "a", "b", ... "z", then "za", "zb"..."""
+    return "z" * (index // 26) + "abcdefghijklmnopqrstuvwxyz"[index % 26]
 
 
 def _feedback_card(attempt: TestAttempt, slot) -> bytes:
