@@ -164,9 +164,9 @@ def hole_html_once(template_name: str, context: Callable[[], dict], *, key: tupl
     For a card that is the same for many requests but for a few values: rendering a
     template costs some 30,000 instructions per variable, filling one a few hundred. The
     skeleton is kept in the shared cache as well as in the process: a question's cards
-    come in several verdicts and confusions, and every worker of every server rendering
-    each one for itself was much of a new worker's cost (in `make bench`, the htmx answer's
-    requests per CPU-second went from 0.21-0.27 of the bare view's to 0.29-0.32)."""
+    come in two verdicts and several counts of confusions, and a fresh worker rendering
+    each one for itself spent a large share of its first answers on them, though another
+    worker had them already."""
 
     def skeleton() -> Pieces:
         pieces = _pieces(hole_html(template_name, context()).decode())
