@@ -38,7 +38,7 @@ from .preview import drafts_visible
 PAGE_SECONDS = 3600
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 NONCE_PLACEHOLDER = "\x00nonce\x00"
-PLACEHOLDER = re.compile("(\x00[a-z_]+\x00)")  # the token's, the nonce's and the holes'
+PLACEHOLDER = re.compile("(\x00[a-z0-9_]+\x00)")  # the token's, the nonce's and the holes'
 # base.html puts the page's one CSRF token in the <body> for htmx; forms reuse the same one.
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
@@ -150,8 +150,11 @@ def hole_html(template_name: str, context: dict) -> bytes:
 
 def placeholder(name: str) -> SafeString:
     """Where `hole_html_once` puts the value `fills[name]`: a context value that prints
-    unchanged (no character a template escapes)."""
-    return mark_safe(f"\x00{name}\x00")  # noqa: S308 - a constant of ours
+    unchanged (no character a template escapes). `name`: lowercase letters, digits, _."""
+    marked = f"\x00{name}\x00"
+    if not PLACEHOLDER.fullmatch(marked):  # it would print, never to be found and filled
+        raise ValueError(f"a placeholder's name is lowercase letters, digits and _: {name!r}")
+    return mark_safe(marked)  # noqa: S308 - a constant of ours
 
 
 def hole_html_once(template_name: str, context: Callable[[], dict], *, key: tuple,
@@ -206,7 +209,7 @@ def page_with_holes(
 
     def skeleton() -> Pieces:
         if not all(PLACEHOLDER.fullmatch(p) for p in placeholders.values()):
-            raise ValueError(f"hole names are lowercase letters and _: {sorted(holes)}")
+            raise ValueError(f"hole names are lowercase letters, digits and _: {sorted(holes)}")
         marked = {name: mark_safe(p) for name, p in placeholders.items()}  # noqa: S308 - constants
         html = render_to_string(template_name, {**context, **marked}, request)
         # The token and nonce must be found, or this request's would be served to others.

@@ -25,9 +25,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # parts see the same markup around their values: it is rendered once (per content
     # version) with a placeholder for each value (page_cache.hole_html_once), and the page
     # around it once per process (page_with_holes).
-    placeholders = {name: placeholder(name) for name in shown}
-    context = {"shown": placeholders, "user": request.user, "rule": RULE}
+
+    def context() -> dict:  # only when this key's board is not kept yet
+        placeholders = {name: placeholder(name) for name in shown}
+        return {"shown": placeholders, "user": request.user, "rule": RULE}
+
     board = hole_html_once(
-        f"{PAGE}#board", lambda: context, key=("board", signed_in, *sorted(shown)), fills=shown
+        f"{PAGE}#board", context, key=("board", signed_in, *sorted(shown)), fills=shown
     )
     return page_with_holes(request, PAGE, {}, holes={"board": board}, key=())

@@ -209,14 +209,9 @@ class _ReviewWithPlaceholders(AnswerReview):
 
     @property
     def confusions(self) -> list:
-        return [SimpleNamespace(key=placeholder(f"confusion_{_letter(i)}_key"),
-                                heading=placeholder(f"confusion_{_letter(i)}_heading"))
+        return [SimpleNamespace(key=placeholder(f"confusion{i}_key"),
+                                heading=placeholder(f"confusion{i}_heading"))
                 for i in range(self.confusion_count)]  # fmt: skip
-
-
-def _letter(index: int) -> str:
-    """A placeholder's name has letters and _ only: "a", "b", ... "z", then "za", "zb"..."""
-    return "z" * (index // 26) + "abcdefghijklmnopqrstuvwxyz"[index % 26]
 
 
 def _feedback_card(attempt: TestAttempt, slot) -> bytes:
@@ -235,8 +230,8 @@ def _feedback_card(attempt: TestAttempt, slot) -> bytes:
         fills["lines"] = review.option_lines
     confusions = review.confusions
     for i, confusion in enumerate(confusions):
-        fills[f"confusion_{_letter(i)}_key"] = conditional_escape(confusion.key)
-        fills[f"confusion_{_letter(i)}_heading"] = conditional_escape(confusion.heading)
+        fills[f"confusion{i}_key"] = conditional_escape(confusion.key)
+        fills[f"confusion{i}_heading"] = conditional_escape(confusion.heading)
     holes["confusion_count"] = len(confusions)
 
     def context() -> dict:  # only when this key's card is not kept yet
