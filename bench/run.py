@@ -77,7 +77,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--workers", type=int, default=WORKERS,
-                        help=f"gunicorn sync workers ({WORKERS}, as deploy/ runs a machine)")  # fmt: skip
+                        help=f"gunicorn sync workers ({WORKERS}, as deploy/ runs)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3, help="times the whole sequence "
                         "runs; verdicts go by the median round (3, at most 4)")  # fmt: skip
     args = parser.parse_args(argv)
