@@ -45,7 +45,8 @@ STATIC_LABEL = "GET static file (WhiteNoise)"
 BARE_LABEL, NEXT_BARE_LABEL = "GET /ping/ (bare view)", "GET /ping/, for the next row"
 # deploy/ runs two app servers of two sync workers each on one machine: the same number of
 # workers share its cores here. With fewer, an answer's worker waits on its commit while
-# a core stands idle (two workers: the answer loads 0.02-0.05 of the bare view lower).
+# a core stands idle (with two, the answer loads' medians were about 0.02 of the bare view
+# lower, over the runs the README gives; the GET pages a little higher).
 WORKERS = 4
 
 
