@@ -2,8 +2,7 @@
 
 `make bench` runs `.venv/bin/python bench/run.py`. It prepares an isolated site (bench/
 stack.py: a temporary SQLite database, or BENCH_DATABASE_URL and BENCH_REDIS_URL, migrated
-and imported), starts gunicorn (4 sync workers, as deploy/ runs a machine: two app servers
-of two; DEBUG off) on a free loopback port, prepares
+and imported), starts gunicorn (2 sync workers, DEBUG off) on a free loopback port, prepares
 guests over HTTP (bench/guests.py, untimed), then loads with wrk and bench/replay.lua, one
 load after the other: the bare view /ping/, the catalogue, the lesson page for a new
 visitor, the lesson page and /me/ for guests with history, the question page, and answer
@@ -43,11 +42,6 @@ BARE, NEW_VISITOR, LEARNER = None, 0.5, 0.25  # budgets: throughput as a ratio t
 # (a new visitor's lesson page: to a static file served by WhiteNoise through gunicorn)
 STATIC_LABEL = "GET static file (WhiteNoise)"
 BARE_LABEL, NEXT_BARE_LABEL = "GET /ping/ (bare view)", "GET /ping/, for the next row"
-# deploy/ runs two app servers of two sync workers each on one machine: the same number of
-# workers share its cores here. With fewer, an answer's worker waits on its commit while
-# a core stands idle (with two, the answer loads' medians were about 0.02 of the bare view
-# lower, over the runs the README gives; the GET pages a little higher).
-WORKERS = 4
 
 
 @dataclass
@@ -77,8 +71,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
-    parser.add_argument("--workers", type=int, default=WORKERS,
-                        help=f"gunicorn sync workers ({WORKERS}, as deploy/ runs)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     parser.add_argument("--rounds", type=int, default=3, help="times the whole sequence "
                         "runs; verdicts go by the median round (3, at most 4)")  # fmt: skip
     args = parser.parse_args(argv)
