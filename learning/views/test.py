@@ -222,23 +222,24 @@ def _feedback_card(attempt: TestAttempt, slot) -> bytes:
     review = review_of_slot(slot)
     url = "learning:attempt" if attempt.is_open else "learning:result"
     fills = {"number": str(review.number), "next_url": reverse(url, args=[attempt.pk])}
-    holes = {"number": placeholder("number")}
     if review.question.is_typed:
         if review.typed:
-            fills["typed"], holes["typed"] = conditional_escape(review.typed), placeholder("typed")
+            fills["typed"] = conditional_escape(review.typed)
     else:
         fills["lines"] = review.option_lines
     confusions = review.confusions
     for i, confusion in enumerate(confusions):
         fills[f"confusion{i}_key"] = conditional_escape(confusion.key)
         fills[f"confusion{i}_heading"] = conditional_escape(confusion.heading)
-    holes["confusion_count"] = len(confusions)
 
     def context() -> dict:  # only when this key's card is not kept yet
+        holes = {name: placeholder(name) for name in ("number", "typed") if name in fills}
         return {
             "attempt": attempt,
             "lesson": attempt.lesson,
-            "review": _ReviewWithPlaceholders(**(vars(review) | holes)),
+            "review": _ReviewWithPlaceholders(
+                **(vars(review) | holes), confusion_count=len(confusions)
+            ),
             "next_url": placeholder("next_url"),
             "state": "feedback",
         }

@@ -535,6 +535,20 @@ def test_a_skeleton_without_a_place_for_each_value_is_refused(db):
         )
 
 
+def test_a_placeholder_the_page_splitter_could_not_find_is_refused(rf):
+    """A name outside lowercase letters, digits and _ would print, never to be found and
+    filled: refused where it is made, for a card's values and for a page's holes alike."""
+    from learning.page_cache import page_with_holes, placeholder
+
+    assert placeholder("confusion12_key") == "\x00confusion12_key\x00"
+    for name in ("Number", "next-url", "a b", ""):
+        with pytest.raises(ValueError, match="lowercase letters, digits and _"):
+            placeholder(name)
+    with pytest.raises(ValueError, match="lowercase letters, digits and _"):
+        page_with_holes(rf.post("/"), "quizzes/attempt.html", {}, holes={"Card": b""},
+                        key=("bad-hole",))  # fmt: skip
+
+
 def test_a_typed_answer_is_escaped_where_the_card_is_filled(client, db):
     lesson = make_lesson()
     make_bank(lesson, easy=0, medium=10, hard=0)
