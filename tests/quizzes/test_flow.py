@@ -111,6 +111,34 @@ def test_the_attempt_a_grading_leaves_loads_what_it_does_not_know(client, lesson
     assert opened.score == 2  # deferred: read from the database on access
 
 
+def test_no_index_holds_what_an_answer_changes(db):
+    """An answer moves the attempt's `position` and `score`; with neither indexed,
+    PostgreSQL can update the row in place (see TestAttempt.Meta)."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, TestAttempt._meta.db_table)
+    indexed = {column for index in found.values() if index["index"] for column in index["columns"]}
+    assert {"learner_id", "lesson_id", "status"} <= indexed
+    assert not indexed & {"position", "score"}
+
+
+@pytest.mark.postgres
+def test_right_and_wrong_answers_update_the_attempt_in_place(client, lesson):
+    if connection.vendor != "postgresql":
+        pytest.skip("HOT updates are PostgreSQL's")
+    attempt = start(client, lesson)
+    for right in (True, False, True):
+        assert answer(client, attempt, right=right).status_code == 303
+    with connection.cursor() as cursor:  # this test's transaction's own counts
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [TestAttempt._meta.db_table],
+        )
+        updated, in_place = cursor.fetchone()
+    assert (updated, in_place) == (3, 3)
+    attempt.refresh_from_db()
+    assert (attempt.position, attempt.score) == (3, 2)
+
+
 def test_a_wrong_choice_links_to_the_confusion_it_reflects(client, db):
     from courses.models import Section
     from tests.factories import make_question
