@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.HtmxMiddleware",  # django-htmx's, reading headers from META
     "config.middleware.RefuseNulBytesMiddleware",
     "config.middleware.PrivatePagesMiddleware",
     "config.middleware.RateLimitedMiddleware",

@@ -1,5 +1,6 @@
 """Site-wide request rules: NUL bytes are refused with 400, and pages showing personal data
-are sent `Cache-Control: private, no-store`."""
+are sent `Cache-Control: private, no-store`, and htmx's headers are read without parsing
+every header."""
 
 from urllib.parse import urlencode
 
@@ -78,3 +79,59 @@ def test_a_nul_in_an_admin_list_filter_is_a_400(client, django_user_model):
 def test_a_nul_in_a_multipart_form_is_a_400(client, db):
     response = client.post(reverse("accounts:signup"), {"username": "a\x00"})  # multipart
     assert response.status_code == 400
+
+
+HTMX_HEADERS = [
+    {},
+    {
+        "HX-Request": "true",
+        "HX-Target": "card",
+        "HX-Trigger": "answer",
+        "HX-Trigger-Name": "go",
+        "HX-Current-URL": "http://testserver/tests/7/?a=1",
+        "HX-Boosted": "true",
+    },
+    {"HX-Request": "false", "HX-History-Restore-Request": "true", "HX-Prompt": "yes"},
+    {
+        "HX-Request": "true",
+        "HX-Prompt": "caf%C3%A9",
+        "HX-Prompt-URI-AutoEncoded": "true",
+        "Triggering-Event": '{"type": "click"}',
+        "HX-Current-URL": "https://elsewhere.test/",
+    },
+    {"HX-Request": "", "Triggering-Event": "not json", "HX-Target": ""},
+]
+HTMX_DETAILS = ["boosted", "current_url", "current_url_abs_path", "history_restore_request",
+                "prompt", "target", "trigger", "trigger_name", "triggering_event"]  # fmt: skip
+
+
+@pytest.mark.parametrize("headers", HTMX_HEADERS)
+def test_htmx_details_read_from_meta_are_django_htmxs(rf, headers):
+    from django_htmx.middleware import HtmxDetails
+
+    from config.middleware import HtmxDetailsFromMeta
+
+    request = rf.get("/", headers=headers)
+    ours, theirs = HtmxDetailsFromMeta(request), HtmxDetails(request)
+    assert bool(ours) is bool(theirs)
+    for name in HTMX_DETAILS:
+        assert getattr(ours, name) == getattr(theirs, name), name
+
+
+def test_an_answer_does_not_parse_every_header(client, db, monkeypatch):
+    """htmx's headers are read from META (config.middleware.HtmxDetailsFromMeta)."""
+    from django.core.handlers.wsgi import WSGIRequest
+
+    from tests.factories import make_bank, make_lesson
+    from tests.quizzes.helpers import answer
+
+    lesson = make_lesson()
+    make_bank(lesson)
+    attempt = start(client, lesson)
+    parsed, headers = [], WSGIRequest.headers.func
+    monkeypatch.setattr(
+        WSGIRequest, "headers", property(lambda r: parsed.append(r.path) or headers(r))
+    )
+    response = answer(client, attempt, htmx=True)
+    assert response.status_code == 200 and "Next question" in response.content.decode()
+    assert f"/tests/{attempt.pk}/answer/" not in parsed
