@@ -51,6 +51,12 @@ class RefuseNulBytesMiddleware:
         return self.get_response(request)
 
 
+def _says_private_no_store(response: HttpResponse) -> bool:
+    """The view said so already (`never_cache` does): no need to parse and write it again."""
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
 class PrivatePagesMiddleware:
     """`Cache-Control: private, no-store` on pages showing personal data: the account
     pages, the dashboard, review and the export, and every page for a visitor who has an
@@ -61,7 +67,7 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self._is_private(request):
+        if not _says_private_no_store(response) and self._is_private(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
 

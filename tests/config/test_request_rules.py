@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.cache import patch_cache_control as patch
 
 from tests.quizzes.helpers import start
 
@@ -46,6 +47,22 @@ def test_a_known_visitors_lesson_and_test_pages_are_private(client, course):
     attempt = start(client, lesson)
     assert _private(client.get(lesson.get_absolute_url()))
     assert _private(client.get(reverse("learning:attempt", args=[attempt.pk])))
+
+
+def test_cache_control_is_written_once_on_a_page_that_says_it_already(client, course, monkeypatch):
+    import config.middleware
+
+    lesson = course["fixture-readiness"]
+    attempt = start(client, lesson)
+    patched = []
+    monkeypatch.setattr(config.middleware, "patch_cache_control",
+                        lambda response, **kw: patched.append(kw) or patch(response, **kw))  # fmt: skip
+    never_cached = client.get(reverse("learning:attempt", args=[attempt.pk]))  # never_cache
+    assert _private(never_cached) and not patched
+    assert (
+        never_cached["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
+    assert _private(client.get(lesson.get_absolute_url())) and len(patched) == 1
 
 
 def test_a_signed_in_learners_catalogue_is_private(client, member):
