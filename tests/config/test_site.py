@@ -195,3 +195,16 @@ def test_a_bad_host_header_is_a_400_not_a_500(client, settings):
     settings.ALLOWED_HOSTS = ["patternwise.test"]
     response = client.get("/ping/", HTTP_HOST="127.0.0.1:1234")
     assert response.status_code == 400
+
+
+def test_the_wsgi_application_freezes_what_start_up_made_views_included():
+    """config/wsgi.py: the collector leaves the worker's lasting objects alone."""
+    script = (
+        "import gc, sys; before = gc.get_freeze_count(); import config.wsgi; "
+        "print(before, gc.get_freeze_count(), 'learning.views.test' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    before, frozen, views_imported = result.stdout.split()
+    assert (int(before), views_imported) == (0, "True"), result.stderr
+    assert int(frozen) > 50_000  # Django, the site's modules and their objects (83,000 here)
