@@ -63,11 +63,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--bare-duration", type=int, default=3,
                         help="seconds of the bare view before each budgeted load (3)")  # fmt: skip
     parser.add_argument(
-        "--answer-duration", type=int, default=3, help="seconds per answer POST load (3)"
+        "--answer-duration", type=int, default=5, help="seconds per answer POST load (5)"
     )
     parser.add_argument(
-        "--guests", type=int, default=400, help="guests with a test open per lesson: "
-        "the answer POSTs available to each answer load (400, x the lessons)",
+        "--guests", type=int, default=800, help="guests with a test open per lesson: "
+        "the answer POSTs available to each answer load (800, x the lessons: some 4 s of "
+        "answers; with 400, some 2 s, and a round's ratio swung by 0.05)",
     )  # fmt: skip
     parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
