@@ -148,10 +148,15 @@ def hole_html(template_name: str, context: dict) -> bytes:
     return get_template(template_name).template.render(context).encode()
 
 
+def _marker(name: str) -> str:
+    """How a placeholder named `name` stands in the HTML, and among a page's pieces."""
+    return f"\x00{name}\x00"
+
+
 def placeholder(name: str) -> SafeString:
     """Where `hole_html_once` puts the value `fills[name]`: a context value that prints
     unchanged (no character a template escapes). `name`: lowercase letters, digits, _."""
-    marked = f"\x00{name}\x00"
+    marked = _marker(name)
     if not PLACEHOLDER.fullmatch(marked):  # it would print, never to be found and filled
         raise ValueError(f"a placeholder's name is lowercase letters, digits and _: {name!r}")
     return mark_safe(marked)  # noqa: S308 - a constant of ours
@@ -174,13 +179,13 @@ def hole_html_once(template_name: str, context: Callable[[], dict], *, key: tupl
     def skeleton() -> Pieces:
         pieces = _pieces(hole_html(template_name, context()).decode())
         found = {piece for piece in pieces if piece.__class__ is str} - {CSRF_PLACEHOLDER}
-        if found != {f"\x00{name}\x00" for name in fills}:  # a value dropped or left out
+        if found != {_marker(name) for name in fills}:  # a value dropped or left out
             raise ImproperlyConfigured(f"{template_name}: placeholders {found!r}, fills {fills}")
         return pieces
 
     cache_key = content_cache.versioned_key("hole", template_name, *key)
     pieces = content_cache.get_or_compute(cache_key, skeleton, PAGE_SECONDS)
-    own = {f"\x00{name}\x00": html.encode() for name, html in fills.items()}
+    own = {_marker(name): html.encode() for name, html in fills.items()}
     own[CSRF_PLACEHOLDER] = CSRF_PLACEHOLDER.encode()  # filled by `fragment` or the page
     return b"".join(own[piece] if piece.__class__ is str else piece for piece in pieces)
 
@@ -205,7 +210,6 @@ def page_with_holes(
     `key` must name all that `context` depends on besides the content version and the
     visitor being signed in or staff (the site header). A request with messages or
     drafts to show gets a skeleton rendered for it alone."""
-    placeholders = {name: f"\x00{name}\x00" for name in holes}
 
     def skeleton() -> Pieces:
         marked = {name: placeholder(name) for name in holes}  # refuses a name it can't find
@@ -223,5 +227,5 @@ def page_with_holes(
         pieces = content_cache.get_or_compute(cache_key, skeleton, PAGE_SECONDS, shared=False)
     else:
         pieces = skeleton()
-    filled = {placeholders[name]: html for name, html in holes.items()}
+    filled = {_marker(name): html for name, html in holes.items()}
     return _join(request, pieces, filled, status)

@@ -5,11 +5,15 @@ every header."""
 from urllib.parse import urlencode
 
 import pytest
+from django.core.handlers.wsgi import WSGIRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils.cache import patch_cache_control as patch
+from django_htmx.middleware import HtmxDetails
 
-from tests.quizzes.helpers import start
+import config.middleware
+from config.middleware import HtmxDetailsFromMeta
+from tests.quizzes.helpers import answer, start
 
 PASSWORD = "a-long-pass-phrase-42"
 
@@ -50,8 +54,6 @@ def test_a_known_visitors_lesson_and_test_pages_are_private(client, course):
 
 
 def test_cache_control_is_written_once_on_a_page_that_says_it_already(client, course, monkeypatch):
-    import config.middleware
-
     lesson = course["fixture-readiness"]
     attempt = start(client, lesson)
     patched = []
@@ -124,10 +126,6 @@ HTMX_DETAILS = ["boosted", "current_url", "current_url_abs_path", "history_resto
 
 @pytest.mark.parametrize("headers", HTMX_HEADERS)
 def test_htmx_details_read_from_meta_are_django_htmxs(rf, headers):
-    from django_htmx.middleware import HtmxDetails
-
-    from config.middleware import HtmxDetailsFromMeta
-
     request = rf.get("/", headers=headers)
     ours, theirs = HtmxDetailsFromMeta(request), HtmxDetails(request)
     assert bool(ours) is bool(theirs)
@@ -135,16 +133,9 @@ def test_htmx_details_read_from_meta_are_django_htmxs(rf, headers):
         assert getattr(ours, name) == getattr(theirs, name), name
 
 
-def test_an_answer_does_not_parse_every_header(client, db, monkeypatch):
+def test_an_answer_does_not_parse_every_header(client, course, monkeypatch):
     """htmx's headers are read from META (config.middleware.HtmxDetailsFromMeta)."""
-    from django.core.handlers.wsgi import WSGIRequest
-
-    from tests.factories import make_bank, make_lesson
-    from tests.quizzes.helpers import answer
-
-    lesson = make_lesson()
-    make_bank(lesson)
-    attempt = start(client, lesson)
+    attempt = start(client, course["fixture-readiness"])
     parsed, headers = [], WSGIRequest.headers.func
     monkeypatch.setattr(
         WSGIRequest, "headers", property(lambda r: parsed.append(r.path) or headers(r))
