@@ -5,7 +5,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from core.never_cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Learner

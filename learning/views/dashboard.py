@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from core.never_cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.learners import current_learner_id
