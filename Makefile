@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-scale hotspots setup setup-dev clean
+.PHONY: run test lint format bench bench-scale hotspots instructions setup setup-dev clean
 
 $(PY):
 	@python=$$(bin/find-python) && "$$python" -m venv $(VENV)
@@ -54,6 +54,11 @@ bench: setup-dev ## Load-test pages and answer POSTs with wrk against a bare vie
 PAGE ?= lesson
 hotspots: setup-dev ## cProfile one page (PAGE=lesson|dashboard|question|answer|...) in-process.
 	$(PY) bench/hotspots.py $(PAGE) $(BENCH_ARGS)
+
+instructions: setup-dev ## Instructions per request of one page (PAGE=...) under callgrind.
+	@command -v valgrind >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y valgrind \
+		|| { apt-get update && apt-get install -y valgrind; }
+	$(PY) bench/instructions.py $(PAGE) $(BENCH_ARGS)
 
 # DATABASE_URL: the PostgreSQL database to fill once with seed_scale and measure (a local
 # database named patternwise_scale by default); SEED_ARGS and BENCH_ARGS pass options on.

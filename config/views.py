@@ -8,10 +8,11 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from core.never_cache import never_cache
 from django_htmx.http import reswap, retarget
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.never_cache import never_cache
 
 # Errors that mean a backing service is unreachable, not that our code is wrong.
 SERVICE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)

@@ -5,10 +5,10 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from core.never_cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Learner
+from core.never_cache import never_cache
 
 from ..exports import learner_data
 

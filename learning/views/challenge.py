@@ -10,12 +10,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from core.never_cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from core.never_cache import never_cache
 from courses.models import Lesson
 from courses.selectors import lesson_header
 from quizzes import challenge, selectors

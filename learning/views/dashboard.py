@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from core.never_cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.learners import current_learner_id
+from core.never_cache import never_cache
 from progress.strength import RULE
 
 from ..dashboard import dashboard as dashboard_of

@@ -8,11 +8,11 @@ form first: anything odd is a 400 with a message and writes nothing.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from core.never_cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from core.never_cache import never_cache
 from courses.models import Lesson
 from progress.selectors import progress_of
 from quizzes import practice

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from core.never_cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from core.never_cache import never_cache
 from courses.models import Lesson, Section
 from courses.selectors import lesson_header
 from progress import scheduling, selectors, services

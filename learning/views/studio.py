@@ -15,9 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
-from core.never_cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.never_cache import never_cache
 from courses.models import Question
 from quizzes.drawing import shuffled_options
 from quizzes.forms import AnswerForm

@@ -14,10 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
-from core.never_cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.learners import current_learner_id, get_or_create_learner
+from core.never_cache import never_cache
 from courses.models import Question
 from courses.rendering import lesson_by_id
 from courses.selectors import lesson_for_learner
