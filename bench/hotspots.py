@@ -62,15 +62,21 @@ def requests_for(page: str, site: stack.Site, count: int) -> list[dict]:
             for method, path, cookie, body in answers]  # fmt: skip
 
 
-def profile(site: stack.Site, environs: list[dict], top: int) -> str:
-    os.environ.update(site.env)
-    sys.path[:0] = [str(site.tmp), str(ROOT)]
+def application_for(env: dict[str, str]):
+    """The site's WSGI application, loaded in this process with the site's environment."""
+    os.environ.update(env)
+    sys.path[:0] = env["PYTHONPATH"].split(os.pathsep)  # the settings shim, the repository
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
-    # The request log's line is written (its cost counts) but not printed over the profile.
+    # The request log's line is written (its cost counts) but not printed over the figures.
     logging.getLogger("patternwise.requests").handlers = [logging.NullHandler()]
     logging.getLogger("patternwise.requests").propagate = False
+    return application
+
+
+def profile(site: stack.Site, environs: list[dict], top: int) -> str:
+    application = application_for(site.env)
     statuses = set()
 
     def start_response(status, headers, exc_info=None):

@@ -16,8 +16,6 @@ import argparse
 import collections
 import io
 import itertools
-import logging
-import os
 import pickle
 import re
 import shutil
@@ -35,13 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def measure(batch: Path) -> None:
     """In the child, under callgrind: run the prepared requests (see the docstring)."""
     env, environs, warm = pickle.loads(batch.read_bytes())  # noqa: S301 - written by count()
-    os.environ.update(env)
-    sys.path[:0] = [env["PYTHONPATH"].split(os.pathsep)[0], str(ROOT)]
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()
-    logging.getLogger("patternwise.requests").handlers = [logging.NullHandler()]
-    logging.getLogger("patternwise.requests").propagate = False
+    application = hotspots.application_for(env)
     statuses = collections.Counter()
 
     def start_response(status, headers, exc_info=None):
