@@ -2,13 +2,14 @@
 
 `make bench` runs `.venv/bin/python bench/run.py`. It prepares an isolated site (bench/
 stack.py: a temporary SQLite database, or BENCH_DATABASE_URL and BENCH_REDIS_URL, migrated
-and imported), starts gunicorn (2 sync workers, DEBUG off) on a free loopback port, prepares
-guests over HTTP (bench/guests.py, untimed), then loads with wrk and bench/replay.lua, one
-load after the other: the bare view /ping/, the catalogue, the lesson page for a new
-visitor, the lesson page and /me/ for guests with history, the question page, and answer
-POSTs alone, without htmx (303) and with `HX-Request: true` (200). It prints requests/s,
-p50/p90/p99 latency, the ratios to /ping/ next to their budgets, and the CPU used by
-gunicorn, wrk and other processes. Only ratios from the same run mean anything.
+and imported), starts gunicorn (a sync worker per core and one more, DEBUG off) on a free
+loopback port, prepares guests over HTTP (bench/guests.py, untimed), then loads with wrk
+and bench/replay.lua, one load after the other: the bare view /ping/, the catalogue, the
+lesson page for a new visitor, the lesson page and /me/ for guests with history, the
+question page, and answer POSTs alone, without htmx (303) and with `HX-Request: true`
+(200). It prints requests/s, p50/p90/p99 latency, the ratios to /ping/ next to their
+budgets, and the CPU used by gunicorn, wrk and other processes. Only ratios from the same
+run mean anything.
 
 The whole sequence runs several times (--rounds): on a shared machine the bare view's own
 rate drifts by a third from one minute to the next, so each load with a budget is measured
@@ -21,6 +22,7 @@ an error, 2 if the site could not be prepared; a ratio below its budget is only 
 
 import argparse
 import json
+import os
 import re
 import shutil
 import signal
@@ -38,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("replay.lua")
 LESSON = "production-readiness"  # the lesson page measured; the first lesson if it is gone
 THREADS = 2
+# A sync worker per core, and one more: a worker waiting on its answer's commit or session
+# read leaves its core idle, and the extra worker uses it meanwhile (README, "Workers").
+WORKERS = min((os.cpu_count() or 1) + 1, 16)
 BARE, NEW_VISITOR, LEARNER = None, 0.5, 0.25  # budgets: throughput as a ratio to /ping/
 # (a new visitor's lesson page: to a static file served by WhiteNoise through gunicorn)
 STATIC_LABEL = "GET static file (WhiteNoise)"
@@ -72,7 +77,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--history", type=int, default=8, help="guests with history (8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn sync "
+                        f"workers (the cores and one more, at most 16: {WORKERS})")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3, help="times the whole sequence "
                         "runs; verdicts go by the median round (3, at most 4)")  # fmt: skip
     args = parser.parse_args(argv)
