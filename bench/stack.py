@@ -120,7 +120,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_site(root: Path, workers: int = 2, content: Path | None = None,
+def running_site(root: Path, workers: int, content: Path | None = None,
                  port: int | None = None) -> Iterator[Site]:  # fmt: skip
     """Prepare an isolated database and static files, then serve them with gunicorn on a
     free loopback port; gunicorn is always stopped and the temporary files removed.
