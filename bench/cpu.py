@@ -1,6 +1,8 @@
-"""Where the CPU went during a load: gunicorn, wrk, or other processes. On a shared 2-core
-machine a busy neighbour halves the server's throughput; this makes that visible. Linux
-only (reads /proc); elsewhere every figure is None and nothing breaks."""
+"""Where the CPU went during a load: gunicorn, wrk, the services the site calls (PostgreSQL
+and Redis), or other processes. On a shared 2-core machine a busy neighbour halves the
+server's throughput; this makes that visible, without counting the site's own database
+as a neighbour. Linux only (reads /proc); elsewhere every figure is None and nothing
+breaks."""
 
 import os
 import resource
@@ -10,6 +12,7 @@ from pathlib import Path
 
 PROC = Path("/proc")
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+SERVICES = {"postgres", "redis-server"}  # process names: the site's database and cache
 
 
 @dataclass
@@ -19,6 +22,7 @@ class Usage:
     seconds: float
     server: float  # the gunicorn master and its workers
     client: float  # wrk (our finished child processes)
+    services: float  # PostgreSQL's and Redis's processes: part of the site's own work
     other: float  # everything else that kept a core busy
 
     def cores(self, cpu_seconds: float) -> float:
@@ -37,23 +41,29 @@ def _stat(pid: int) -> list[str]:
     return text[text.rindex(")") + 2 :].split()
 
 
-def _server_seconds(master: int) -> float:
-    """The master's CPU, its reaped workers' and its live workers'."""
+def _server_and_services(master: int) -> tuple[float, float]:
+    """CPU seconds of gunicorn (the master, its reaped workers and its live workers) and
+    of the services' processes, in one pass over /proc."""
     fields = _stat(master)  # fields[11:15] = utime stime cutime cstime
-    ticks = sum(int(value) for value in fields[11:15])
+    server, services = sum(int(value) for value in fields[11:15]), 0
     for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            if entry.name.isdigit() and int((child := _stat(int(entry.name)))[1]) == master:
-                ticks += int(child[11]) + int(child[12])
+            child = _stat(int(entry.name))
+            if int(child[1]) == master:
+                server += int(child[11]) + int(child[12])
+            elif (entry / "comm").read_text().strip() in SERVICES:
+                services += int(child[11]) + int(child[12])
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
-    return ticks / TICKS
+    return server / TICKS, services / TICKS
 
 
 def snapshot(server_pid: int) -> tuple[float, ...] | None:
     wrk = resource.getrusage(resource.RUSAGE_CHILDREN)  # our finished children: wrk
     try:
-        return (time.monotonic(), _system_busy(), _server_seconds(server_pid),
+        return (time.monotonic(), _system_busy(), *_server_and_services(server_pid),
                 wrk.ru_utime + wrk.ru_stime)  # fmt: skip
     except (OSError, ValueError, IndexError):
         return None
@@ -62,8 +72,8 @@ def snapshot(server_pid: int) -> tuple[float, ...] | None:
 def usage(before: tuple | None, after: tuple | None) -> Usage | None:
     if before is None or after is None:
         return None
-    seconds, busy, server, client = (b - a for a, b in zip(before, after, strict=True))
-    return Usage(seconds, server, client, max(0.0, busy - server - client))
+    seconds, busy, server, services, client = (b - a for a, b in zip(before, after, strict=True))
+    return Usage(seconds, server, client, services, max(0.0, busy - server - client - services))
 
 
 def background(server_pid: int, seconds: float = 1.0) -> Usage | None:

@@ -57,19 +57,20 @@ class Row:
         per_cpu = self.per_server_cpu / base.per_server_cpu if base.per_server_cpu else 0.0
         cores = "?"
         if c := self.cpu:
-            cores = f"{c.cores(c.server):.2f}/{c.cores(c.client):.2f}/{c.cores(c.other):.2f}"
+            cores = "/".join(f"{c.cores(part):.2f}" for part in (c.server, c.client, c.services,
+                                                                 c.other))  # fmt: skip
         return (
             f"{self.label:{WIDTH}} {self.rate:7.1f} {w['p50']:7.1f} {w['p90']:7.1f} "
             f"{w['p99']:7.1f}  {'' if self is base else f'{ratio:.2f}':>5} {budget:>7} "
             f"{verdict:7} {self.per_server_cpu:9.0f} {'' if self is base else f'{per_cpu:.2f}':>5}"
-            f"  {w['bad']:4d} {w['errors']:4d}  {cores:>17}"
+            f"  {w['bad']:4d} {w['errors']:4d}  {cores:>22}"
         )
 
 
 HEADER = (
     f"{'':{WIDTH}} {'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7}  {'/bare':>5} "
     f"{'budget':>7} {'verdict':7} {'req/CPU-s':>9} {'/bare':>5}  {'bad':>4} {'errs':>4}  "
-    f"{'CPU srv/wrk/other':>17}"
+    f"{'CPU srv/wrk/db/other':>22}"
 )
 LEGEND = """\
 Pages cycle through their sessions (one per guest); answer POSTs are sent once each, one per
@@ -77,10 +78,11 @@ open test, built from that test's question page, with no GET in between. Rates r
 first request to the last response. bad: not the expected status (answers without htmx:
 303, everything else: 200); errs: no response. req/CPU-s: requests per CPU-second of
 gunicorn, and its ratio to the bare view's: the same comparison with other processes'
-load factored out. CPU: cores used by gunicorn / wrk / other processes. A load with a
-budget is measured right after a bare view of its own ("for the next row"), and its ratios
-are to that one; a budget marked * is a ratio to the static file's rate (WhiteNoise
-through the same gunicorn)."""
+load factored out. CPU: cores used by gunicorn / wrk / PostgreSQL and Redis / other
+processes, while the load ran (answers: until the last one). A load with a budget is
+measured right after a bare view of its own ("for the next row"), and its ratios are to
+that one; a budget marked * is a ratio to the static file's rate (WhiteNoise through the
+same gunicorn)."""
 
 
 def problems(rows: list[Row], log: str) -> list[str]:
