@@ -12,7 +12,6 @@ from pathlib import Path
 
 PROC = Path("/proc")
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-SERVICES = {"postgres", "redis-server"}  # process names: the site's database and cache
 
 
 @dataclass
@@ -22,7 +21,7 @@ class Usage:
     seconds: float
     server: float  # the gunicorn master and its workers
     client: float  # wrk (our finished child processes)
-    services: float  # PostgreSQL's and Redis's processes: part of the site's own work
+    services: float  # the site's PostgreSQL's and Redis's processes: its own work
     other: float  # everything else that kept a core busy
 
     def cores(self, cpu_seconds: float) -> float:
@@ -41,9 +40,9 @@ def _stat(pid: int) -> list[str]:
     return text[text.rindex(")") + 2 :].split()
 
 
-def _server_and_services(master: int) -> tuple[float, float]:
+def _server_and_services(master: int, services: frozenset[str]) -> tuple[float, float]:
     """CPU seconds of gunicorn (the master, its reaped workers and its live workers) and
-    of the services' processes, in one pass over /proc."""
+    of the processes named in `services`, in one pass over /proc."""
     fields = _stat(master)  # fields[11:15] = utime stime cutime cstime
     server, services = sum(int(value) for value in fields[11:15]), 0
     for entry in PROC.iterdir():
@@ -53,17 +52,17 @@ def _server_and_services(master: int) -> tuple[float, float]:
             child = _stat(int(entry.name))
             if int(child[1]) == master:
                 server += int(child[11]) + int(child[12])
-            elif (entry / "comm").read_text().strip() in SERVICES:
+            elif services and (entry / "comm").read_text().strip() in services:
                 services += int(child[11]) + int(child[12])
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
     return server / TICKS, services / TICKS
 
 
-def snapshot(server_pid: int) -> tuple[float, ...] | None:
+def snapshot(server_pid: int, services: frozenset[str] = frozenset()) -> tuple[float, ...] | None:
     wrk = resource.getrusage(resource.RUSAGE_CHILDREN)  # our finished children: wrk
     try:
-        return (time.monotonic(), _system_busy(), *_server_and_services(server_pid),
+        return (time.monotonic(), _system_busy(), *_server_and_services(server_pid, services),
                 wrk.ru_utime + wrk.ru_stime)  # fmt: skip
     except (OSError, ValueError, IndexError):
         return None
@@ -76,8 +75,9 @@ def usage(before: tuple | None, after: tuple | None) -> Usage | None:
     return Usage(seconds, server, client, services, max(0.0, busy - server - client - services))
 
 
-def background(server_pid: int, seconds: float = 1.0) -> Usage | None:
+def background(server_pid: int, services: frozenset[str] = frozenset(),
+               seconds: float = 1.0) -> Usage | None:  # fmt: skip
     """CPU busy while nothing is being loaded: what other processes use."""
-    before = snapshot(server_pid)
+    before = snapshot(server_pid, services)
     time.sleep(seconds)
-    return usage(before, snapshot(server_pid))
+    return usage(before, snapshot(server_pid, services))

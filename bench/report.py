@@ -78,8 +78,8 @@ open test, built from that test's question page, with no GET in between. Rates r
 first request to the last response. bad: not the expected status (answers without htmx:
 303, everything else: 200); errs: no response. req/CPU-s: requests per CPU-second of
 gunicorn, and its ratio to the bare view's: the same comparison with other processes'
-load factored out. CPU: cores used by gunicorn / wrk / PostgreSQL and Redis / other
-processes, while the load ran (answers: until the last one). A load with a budget is
+load factored out. CPU: cores used by gunicorn / wrk / PostgreSQL and Redis (if given) /
+other processes, while the load ran (answers: until the last one). A load with a budget is
 measured right after a bare view of its own ("for the next row"), and its ratios are to
 that one; a budget marked * is a ratio to the static file's rate (WhiteNoise through the
 same gunicorn)."""

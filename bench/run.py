@@ -101,9 +101,9 @@ def run_wrk(site: stack.Site, load: Load, seconds: int, connections: int) -> rep
                f"http://{stack.HOST}:{site.port}", "--", str(requests),
                "once" if load.once else "cycle", str(load.expect), str(THREADS)]  # fmt: skip
     print(f"  {load.label}: {len(load.lines)} prepared, {seconds} s ...", flush=True)
-    before = cpu.snapshot(site.pid)
+    before = cpu.snapshot(site.pid, site.services)
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)  # noqa: S603
-    used = cpu.usage(before, cpu.snapshot(site.pid))
+    used = cpu.usage(before, cpu.snapshot(site.pid, site.services))
     found = [line[6:] for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode != 0 or not found:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Preparing an isolated site and starting gunicorn; {setup}", flush=True)
     try:
         with stack.running_site(ROOT, workers=args.workers) as site:
-            idle = cpu.background(site.pid)
+            idle = cpu.background(site.pid, site.services)
             rounds = measure(site, args)
     except (stack.SetupError, guests.PageError, OSError, RuntimeError) as error:
         print(f"!!! Benchmark setup failed: {error}", file=sys.stderr)

@@ -53,6 +53,13 @@ class Site:
     env: dict[str, str]  # the environment gunicorn runs with (bench/hotspots.py reuses it)
     log: str = ""
 
+    @property
+    def services(self) -> frozenset[str]:
+        """The process names of the services this site calls (bench/cpu.py): PostgreSQL's
+        and Redis's when the benchmark was given them, else none."""
+        given = {"postgres": "BENCH_DATABASE_URL", "redis-server": "BENCH_REDIS_URL"}
+        return frozenset(name for name, variable in given.items() if os.environ.get(variable))
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
