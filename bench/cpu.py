@@ -40,9 +40,9 @@ def _stat(pid: int) -> list[str]:
     return text[text.rindex(")") + 2 :].split()
 
 
-def _server_and_services(master: int, services: frozenset[str]) -> tuple[float, float]:
+def _server_and_services(master: int, names: frozenset[str]) -> tuple[float, float]:
     """CPU seconds of gunicorn (the master, its reaped workers and its live workers) and
-    of the processes named in `services`, in one pass over /proc."""
+    of the services' processes (`names`), in one pass over /proc."""
     fields = _stat(master)  # fields[11:15] = utime stime cutime cstime
     server, services = sum(int(value) for value in fields[11:15]), 0
     for entry in PROC.iterdir():
@@ -52,7 +52,7 @@ def _server_and_services(master: int, services: frozenset[str]) -> tuple[float, 
             child = _stat(int(entry.name))
             if int(child[1]) == master:
                 server += int(child[11]) + int(child[12])
-            elif services and (entry / "comm").read_text().strip() in services:
+            elif names and (entry / "comm").read_text().strip() in names:
                 services += int(child[11]) + int(child[12])
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
